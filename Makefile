@@ -1,0 +1,45 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: run test lint check messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP) $(TEST_STAMP)
+
+## run: install, prepare the SQLite database and serve the forms at http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/vnform migrate
+	$(BIN)/vnform serve
+
+## test: install with test extras and run the whole suite
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+## lint: ruff over the code and tests
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check vnform tests
+
+## check: lint the form files in forms/
+check: $(STAMP)
+	$(BIN)/vnform check forms
+
+## messages: extract interface strings and update the Vietnamese catalogue
+messages: $(TEST_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o var/messages.pot .
+	$(BIN)/pybabel update -i var/messages.pot -d vnform/locale -D messages --no-location --omit-header -w 100
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* .pytest_cache

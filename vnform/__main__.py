@@ -1,0 +1,3 @@
+from vnform.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""The web application: settings, forms, database and templates wired together."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+from tortoise.contrib.starlette import RegisterTortoise
+
+from vnform import store
+from vnform.middleware import BodyLimit
+from vnform.registry import Registry
+from vnform.settings import Settings
+from vnform.views import citizen, errors
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = ROOT / "templates"
+STATIC_DIR = ROOT / "static"
+
+log = logging.getLogger("vnform")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the ASGI app; forms load and the database opens when it starts."""
+    settings = (settings or Settings.from_env()).with_secret()
+    templates = make_templates(TEMPLATES_DIR)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
+        registry = Registry.load(settings.forms_dir)
+        for problem in registry.problems:
+            log.log(logging.ERROR if problem.severity == "error" else logging.WARNING,
+                    "%s", problem)
+        await store.prepare(settings.database_url)
+        async with RegisterTortoise(app, config=store.tortoise_config(settings.database_url)):
+            await store.record_versions(registry.forms.values())
+            await store.purge_drafts(dt.timedelta(days=settings.draft_max_age_days))
+            yield {"registry": registry, "templates": templates, "settings": settings,
+                   "tz": ZoneInfo(settings.timezone)}
+
+    routes = [
+        Route("/", citizen.index, name="index"),
+        Route("/f/{form_id}", citizen.page, methods=["GET", "POST"], name="form"),
+        Route("/f/{form_id}/p/{page_id}", citizen.page, methods=["GET", "POST"], name="page"),
+        Route("/f/{form_id}/review", citizen.review, methods=["GET", "POST"], name="review"),
+        Route("/f/{form_id}/thanks", citizen.thanks, name="thanks"),
+        Route("/healthz", citizen.health, name="health"),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    middleware = [
+        Middleware(
+            SessionMiddleware, secret_key=settings.secret_key, session_cookie="vnform_session",
+            max_age=settings.session_max_age, same_site="lax", https_only=settings.https,
+        ),
+        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+    ]
+    return Starlette(
+        debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan,
+        exception_handlers=errors.HANDLERS,
+    )
+
+
+def make_templates(directory: Path) -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["tr"] = _translate_text
+    return Jinja2Templates(env=env)
+
+
+@jinja2.pass_context
+def _translate_text(context: jinja2.runtime.Context, text: Any) -> str:
+    """``{{ text|tr }}``: form text in the page language (interface ids via the catalogue)."""
+    if text is None:
+        return ""
+    if getattr(text, "msgid", None) and not text.values:
+        return str(context["gettext"](text.msgid))
+    return str(text.get(context["lang"]))

@@ -1,0 +1,168 @@
+"""WTForms classes built from a form's pages, and the wording of every answer error.
+
+A page's form class has one field per answer key: the question id, or
+``question.row`` for each matrix row. Fields only bind what was posted; each one's
+validator cleans it with :mod:`vnform.cleaning` and words failures in the page's
+language, using the official's custom message where the form file gives one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
+
+from wtforms import Form, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.core import Field
+
+from vnform.cleaning import TEXT_CLEANERS, Invalid, clean_choice, clean_choices
+from vnform.spec import FormSpec, Page, Question
+
+
+class Translator(Protocol):
+    def gettext(self, message: str) -> str: ...
+
+
+class PageForm(Form):
+    """Base of the generated classes; ``clean`` holds the answers that passed."""
+
+    clean: dict[str, str | list[str]]
+
+
+def page_form_class(page: Page) -> type[PageForm]:
+    """The WTForms class for one page: a field per answer key, named by that key."""
+
+    class GeneratedPageForm(PageForm):
+        pass
+
+    for question in page.questions:
+        for key in question.columns:
+            setattr(GeneratedPageForm, key, _field(question))
+    return GeneratedPageForm
+
+
+def _field(question: Question) -> Field:
+    choices = [(c.value, c.value) for c in question.choices]
+    if question.multiple:
+        return SelectMultipleField(choices=choices, validate_choice=False)
+    if question.type == "dropdown":
+        return SelectField(choices=[("", ""), *choices], validate_choice=False)
+    if question.choices:
+        return RadioField(choices=choices, validate_choice=False)
+    # Text is kept as typed (minus surrounding spaces) so a re-shown page holds it.
+    return StringField(filters=[lambda value: value.strip() if isinstance(value, str) else value])
+
+
+def bind(page: Page, formdata: Any | None = None,
+         answers: dict[str, str | list[str]] | None = None) -> PageForm:
+    """A page form bound to posted data, or filled with earlier answers for display."""
+    form = page_form_class(page)(formdata=formdata, data=None if formdata else answers)
+    form.clean = {}
+    return form
+
+
+def validate(form: PageForm, questions: Iterable[Question], lang: str,
+             translator: Translator) -> bool:
+    """Validate the fields of the given (visible) questions; fills ``form.clean``."""
+    ok = True
+    for question in questions:
+        for key in question.columns:
+            field = form[key]
+            field.errors = []
+            try:
+                value = _clean(question, field.data)
+            except Invalid as problem:
+                field.errors.append(message(question, key, problem, lang, translator))
+                ok = False
+                continue
+            if value in (None, "", []):
+                if question.required:
+                    field.errors.append(
+                        message(question, key, Invalid("required"), lang, translator)
+                    )
+                    ok = False
+                continue
+            form.clean[key] = value
+    return ok
+
+
+def _clean(question: Question, data: Any) -> str | list[str] | None:
+    if question.multiple:
+        return clean_choices([str(v) for v in data or []], question)
+    if data in (None, ""):
+        return None
+    text = str(data)
+    if question.choices:
+        return clean_choice(text, question)
+    return TEXT_CLEANERS[question.type](text, question.rules)
+
+
+def message(question: Question, key: str, problem: Invalid, lang: str,
+            translator: Translator) -> str:
+    """The error for *problem*: the form's own message for the rule, else ours."""
+    custom = question.rules.messages.get(problem.rule)
+    if custom is not None:
+        return custom.get(lang)
+    _ = translator.gettext
+    params = {k: _show(v) for k, v in problem.params.items()}
+    if problem.rule == "required":
+        if question.type == "matrix":
+            row = next(r for r in question.rows if key == f"{question.id}.{r.id}")
+            return _("Select an answer for “%(row)s”") % {"row": row.label.get(lang)}
+        if question.multiple:
+            return _("Select at least one option")
+        if question.choices:
+            return _("Select an answer")
+        return _("Enter an answer")
+    return _WORDING[(problem.rule, _kind(question))](_) % params
+
+
+def _kind(question: Question) -> str:
+    if question.type in ("integer", "decimal", "email", "phone", "date"):
+        return question.type
+    return "choice" if question.choices else "text"
+
+
+def _show(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+Wording = Callable[[Callable[[str], str]], str]
+_WORDING: dict[tuple[str, str], Wording] = {
+    ("invalid", "integer"): lambda _: _("Enter a whole number, like 12"),
+    ("invalid", "decimal"): lambda _: _("Enter a number, like 12 or 12.5"),
+    ("invalid", "email"): lambda _: _(
+        "Enter an email address in the correct format, like name@example.com"),
+    ("invalid", "phone"): lambda _: _(
+        "Enter a Vietnamese phone number, like 0912 345 678 or 024 3826 1234"),
+    ("invalid", "date"): lambda _: _("Enter a real date, like 27/11/2026"),
+    ("min", "integer"): lambda _: _("Enter a number that is %(limit)s or more"),
+    ("min", "decimal"): lambda _: _("Enter a number that is %(limit)s or more"),
+    ("max", "integer"): lambda _: _("Enter a number that is %(limit)s or less"),
+    ("max", "decimal"): lambda _: _("Enter a number that is %(limit)s or less"),
+    ("min", "date"): lambda _: _("Enter a date on or after %(limit)s"),
+    ("max", "date"): lambda _: _("Enter a date on or before %(limit)s"),
+    ("min_length", "text"): lambda _: _("Enter at least %(n)s characters"),
+    ("min_length", "email"): lambda _: _("Enter at least %(n)s characters"),
+    ("min_length", "phone"): lambda _: _("Enter at least %(n)s characters"),
+    ("max_length", "text"): lambda _: _(
+        "Enter %(n)s characters or fewer (remove %(over)s)"),
+    ("max_length", "email"): lambda _: _(
+        "Enter %(n)s characters or fewer (remove %(over)s)"),
+    ("max_length", "phone"): lambda _: _(
+        "Enter %(n)s characters or fewer (remove %(over)s)"),
+    ("pattern", "text"): lambda _: _("Enter the answer in the format asked for"),
+    ("pattern", "phone"): lambda _: _("Enter the answer in the format asked for"),
+    ("pattern", "email"): lambda _: _("Enter the answer in the format asked for"),
+    ("choice", "choice"): lambda _: _("Select one of the options shown"),
+    ("min_choices", "choice"): lambda _: _("Select at least %(n)s options"),
+    ("max_choices", "choice"): lambda _: _("Select no more than %(n)s options"),
+}
+
+
+def first_page(spec: FormSpec) -> Page:
+    return spec.pages[0]

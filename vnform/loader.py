@@ -1,0 +1,665 @@
+"""Form files → :class:`FormSpec`, with every problem reported as ``file:line:col: message``.
+
+Loading runs in three passes, each only when the previous one succeeded:
+YAML syntax (with duplicate keys), the shape of the file (:mod:`vnform.schema`),
+then cross-references: ids, choice lists, ``show_if`` conditions, validation bounds
+and translations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from vnform import expr as expressions
+from vnform import schema
+from vnform.i18n import N_
+from vnform.spec import (
+    NUMBER_TYPES,
+    TEXT_TYPES,
+    Choice,
+    FormSpec,
+    Page,
+    Question,
+    Row,
+    Rules,
+    Text,
+)
+
+#: Types whose choices come from the file (the others generate theirs).
+LISTED_CHOICE_TYPES = frozenset(
+    {"single_choice", "dropdown", "multiple_choice", "likert", "matrix"}
+)
+INDICATOR_TYPES = frozenset({"likert", "rating", "nps", "yes_no", "matrix"})
+YES_NO = (Choice("yes", Text(msgid=N_("Yes"))), Choice("no", Text(msgid=N_("No"))))
+NPS_LABELS = (Text(msgid=N_("Not at all likely")), Text(msgid=N_("Extremely likely")))
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in a form file."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.column}: {prefix}{self.message}"
+
+
+@dataclass
+class Loaded:
+    """The result of loading one file: a spec when it has no errors, and its problems."""
+
+    path: str
+    spec: FormSpec | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def load_file(path: Path | str) -> Loaded:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return Loaded(str(path), None, [Problem(str(path), 1, 1, f"not UTF-8 text: {exc.reason}")])
+    return load_text(text, str(path))
+
+
+def load_text(text: str, path: str = "<form>") -> Loaded:
+    """Load one form file's text."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        return Loaded(path, None, [Problem(path, line, col, f"YAML syntax: {problem}{context}")])
+    except yaml.YAMLError as exc:
+        return Loaded(path, None, [Problem(path, 1, 1, f"YAML syntax: {exc}")])
+    if not isinstance(node, yaml.MappingNode):
+        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
+        message = "a form file is a mapping of keys such as id, title, agency and pages"
+        return Loaded(path, None, [Problem(path, line, col, message)])
+    index = NodeIndex(node)
+    problems = [index.problem(path, p, m) for p, m in index.duplicate_keys]
+    if problems:
+        return Loaded(path, None, problems)
+    data = yaml.SafeLoader("").construct_document(node)
+    try:
+        model = schema.FormFile.model_validate(data)
+    except ValidationError as exc:
+        return Loaded(path, None, sorted(_shape_problems(exc, index, path)))
+    checker = _Checker(model, index, path)
+    problems = sorted(checker.run())
+    if any(p.severity == "error" for p in problems):
+        return Loaded(path, None, problems)
+    return Loaded(path, build(model, data, source=path), problems)
+
+
+def build(model: schema.FormFile, data: dict[str, Any], source: str = "") -> FormSpec:
+    """Turn a checked file into a :class:`FormSpec`."""
+    langs = tuple(model.languages)
+    definition = json.loads(json.dumps(data, default=_json_default))
+    version = hashlib.sha256(
+        json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()[:12]
+    lists = {
+        name: tuple(_choice(c, langs) for c in choices)
+        for name, choices in model.choice_lists.items()
+    }
+    pages = tuple(
+        Page(
+            id=page.id,
+            index=i,
+            title=Text.of(page.title, langs),
+            description=Text.of(page.description, langs),
+            questions=tuple(_question(q, i, langs, lists) for q in page.questions),
+        )
+        for i, page in enumerate(_pages(model))
+    )
+    return FormSpec(
+        id=model.id,
+        version=version,
+        title=Text.of(model.title, langs) or Text(),
+        description=Text.of(model.description, langs),
+        agency=model.agency,
+        service=model.service,
+        status=model.status,
+        opens_at=model.opens_at,
+        closes_at=model.closes_at,
+        max_responses=model.max_responses,
+        languages=langs,
+        review=model.review,
+        estimated_minutes=model.estimated_minutes,
+        thank_you=Text.of(model.thank_you, langs),
+        pages=pages,
+        definition=definition,
+        source=source,
+    )
+
+
+def build_from_definition(definition: dict[str, Any]) -> FormSpec:
+    """Rebuild a stored version's spec (stored definitions were valid when saved)."""
+    return build(schema.FormFile.model_validate(definition), definition, source="(stored)")
+
+
+def _pages(model: schema.FormFile) -> list[schema.Page]:
+    if model.pages:
+        return model.pages
+    return [schema.Page(id="main", questions=model.questions or [])]
+
+
+def _choice(choice: schema.Choice, langs: tuple[str, ...]) -> Choice:
+    return Choice(str(choice.value), Text.of(choice.label, langs) or Text(), choice.not_applicable)
+
+
+def _question(
+    q: schema.Question, page_index: int, langs: tuple[str, ...],
+    lists: dict[str, tuple[Choice, ...]],
+) -> Question:
+    if isinstance(q.choices, str):
+        choices = lists[q.choices]
+    else:
+        choices = tuple(_choice(c, langs) for c in q.choices or ())
+    min_label, max_label = Text.of(q.min_label, langs), Text.of(q.max_label, langs)
+    if q.type == "yes_no":
+        choices = YES_NO
+    elif q.type == "rating":
+        choices = _numbered(range(1, (q.max or 5) + 1), langs)
+    elif q.type == "nps":
+        choices = _numbered(range(11), langs)
+        min_label, max_label = min_label or NPS_LABELS[0], max_label or NPS_LABELS[1]
+    v = q.validate_ or schema.Validate()
+    messages = {rule: Text.of(text, langs) for rule, text in v.messages.items()}
+    if v.message is not None:
+        messages.setdefault("pattern", Text.of(v.message, langs))
+    rules = Rules(
+        min=v.min, max=v.max, min_length=v.min_length,
+        max_length=v.max_length if v.max_length is not None else _default_max_length(q.type),
+        pattern=re.compile(v.pattern) if v.pattern else None,
+        min_choices=v.min_choices, max_choices=v.max_choices,
+        messages={k: t for k, t in messages.items() if t is not None},
+    )
+    return Question(
+        id=q.id, type=q.type, label=Text.of(q.label, langs) or Text(), page_index=page_index,
+        hint=Text.of(q.hint, langs), required=q.required, choices=choices,
+        rows=tuple(Row(r.id, Text.of(r.label, langs) or Text(), r.indicator or q.indicator)
+                   for r in q.rows or ()),
+        min_label=min_label, max_label=max_label,
+        show_if=expressions.parse(q.show_if) if q.show_if else None,
+        indicator=q.indicator, rules=rules, autocomplete=q.autocomplete or _autocomplete(q.type),
+        placeholder=Text.of(q.placeholder, langs),
+    )
+
+
+def _numbered(numbers: range, langs: tuple[str, ...]) -> tuple[Choice, ...]:
+    return tuple(Choice(str(n), Text.of(str(n), langs) or Text()) for n in numbers)
+
+
+def _default_max_length(qtype: str) -> int | None:
+    """Bound free text so that no single answer can bloat the database."""
+    return {"text": 500, "textarea": 5000, "email": 254, "phone": 20}.get(qtype)
+
+
+def _autocomplete(qtype: str) -> str | None:
+    # WCAG 1.3.5 (identify input purpose): personal fields say what they hold.
+    return {"email": "email", "phone": "tel"}.get(qtype)
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in a form definition")
+
+
+class NodeIndex:
+    """Where each value of a YAML document stands, by its path of keys and indexes."""
+
+    def __init__(self, root: yaml.Node) -> None:
+        self.root = root
+        self.values: dict[Path_, yaml.Node] = {(): root}
+        self.keys: dict[Path_, yaml.Node] = {}
+        self.duplicate_keys: list[tuple[Path_, str]] = []
+        self._walk(root, ())
+
+    def _walk(self, node: yaml.Node, path: Path_) -> None:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for key, value in node.value:
+                name = key.value if isinstance(key, yaml.ScalarNode) else str(key)
+                child = (*path, name)
+                if name in seen:
+                    self.keys[child + ("#dup",)] = key
+                    self.duplicate_keys.append((child + ("#dup",), f"duplicate key '{name}'"))
+                    continue
+                seen.add(name)
+                self.keys[child] = key
+                self.values[child] = value
+                self._walk(value, child)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self.values[(*path, i)] = item
+                self._walk(item, (*path, i))
+
+    def node(self, path: Path_, key: bool = False) -> yaml.Node:
+        """The node at *path* (its key node when *key*), else the nearest enclosing one."""
+        path = tuple(path)
+        if key and path in self.keys:
+            return self.keys[path]
+        while path not in self.values:
+            path = path[:-1]
+        return self.values[path]
+
+    def problem(
+        self, source: str, path: Path_, message: str, key: bool = True,
+        severity: str = "error", offset: int | None = None,
+    ) -> Problem:
+        node = self.node(path, key=key)
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        if offset is not None and isinstance(node, yaml.ScalarNode):
+            if node.style in ('"', "'"):
+                col += 1 + offset
+            elif node.style is None and node.start_mark.line == node.end_mark.line:
+                col += offset
+        return Problem(source, line, col, message, severity)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_KNOWN_KEYS: dict[str, Sequence[str]] = {
+    "form": list(schema.FormFile.model_fields),
+    "page": list(schema.Page.model_fields),
+    "question": [f.alias or n for n, f in schema.Question.model_fields.items()],
+    "choice": list(schema.Choice.model_fields),
+    "row": list(schema.Row.model_fields),
+    "validate": list(schema.Validate.model_fields),
+}
+
+
+def _known_keys_for(path: Path_) -> Sequence[str]:
+    names = [p for p in path if isinstance(p, str)]
+    last = names[-1] if names else ""
+    if len(names) <= 1 and not any(isinstance(p, int) for p in path):
+        return _KNOWN_KEYS["form"]
+    if last in ("validate",):
+        return _KNOWN_KEYS["validate"]
+    if last in ("choices",) or (len(names) >= 2 and names[-2] == "choice_lists"):
+        return _KNOWN_KEYS["choice"]
+    if last == "choice_lists":
+        return _KNOWN_KEYS["choice"]
+    if last == "rows":
+        return _KNOWN_KEYS["row"]
+    if last == "questions":
+        return _KNOWN_KEYS["question"]
+    if last == "pages":
+        return _KNOWN_KEYS["page"]
+    return []
+
+
+def _shape_problems(exc: ValidationError, index: NodeIndex, source: str) -> list[Problem]:
+    """Turn pydantic's errors into one specific message per place in the file."""
+    by_place: dict[Path_, tuple[int, str, bool]] = {}
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        path = tuple(p for p in loc if p in _path_parts(index, loc))
+        kind, value = error["type"], error.get("input")
+        at_key = False
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            parent = path[:-1]
+            message = f"unknown key '{name}'{did_you_mean(name, _known_keys_for(parent))}"
+            at_key, rank = True, 3
+        elif kind == "missing":
+            message = f"missing required key '{loc[-1]}'"
+            rank = 3
+        elif kind == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            options = re.findall(r"'([^']*)'", expected)
+            if path and path[-1] == "type":
+                message = f"unknown question type '{value}'{did_you_mean(str(value), options)}"
+            elif "[key]" in loc:
+                message = f"'{loc[-2]}' is not a supported language (use {', '.join(options)})"
+                at_key = True
+                path = (*path, str(loc[-2])) if str(loc[-2]) not in path else path
+            else:
+                message = f"'{value}' is not one of: {', '.join(options)}"
+                message += did_you_mean(str(value), options)
+            rank = 2
+        elif kind == "string_pattern_mismatch":
+            pattern = error.get("ctx", {}).get("pattern", "")
+            what = "an id" if "_" in pattern else "a slug"
+            rule = ("lowercase letters, digits and '_', starting with a letter" if "_" in pattern
+                    else "lowercase letters, digits and '-'")
+            message = f"'{value}' is not {what}: use {rule}"
+            rank = 2
+        else:
+            message = _plain(error["msg"], value)
+            rank = 1 + len(loc) / 100
+        if path in by_place and by_place[path][0] >= rank:
+            continue
+        by_place[path] = (rank, message, at_key)
+    # A union (text or translations, list or name) reports a failure per branch; where a
+    # branch failed deeper inside the value, that is the message worth reading.
+    deepest = [
+        path for path, (rank, _, _) in by_place.items()
+        if rank >= 3 or not any(len(other) > len(path) and other[:len(path)] == path
+                                for other in by_place)
+    ]
+    return [index.problem(source, path, by_place[path][1], key=by_place[path][2])
+            for path in deepest]
+
+
+def _path_parts(index: NodeIndex, loc: tuple[Any, ...]) -> set[Any]:
+    """The elements of a pydantic location that are real keys/indexes in the file."""
+    parts: set[Any] = set()
+    path: Path_ = ()
+    for part in loc:
+        candidate = (*path, part)
+        if candidate in index.values or candidate in index.keys:
+            path = candidate
+            parts.add(part)
+    return parts
+
+
+def _plain(msg: str, value: object) -> str:
+    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    return f"{msg[0].lower()}{msg[1:]} (got {shown})"
+
+
+class _Checker:
+    """The third pass: cross-references and meaning, on a file of the right shape."""
+
+    def __init__(self, model: schema.FormFile, index: NodeIndex, source: str) -> None:
+        self.model, self.index, self.source = model, index, source
+        self.problems: list[Problem] = []
+
+    def error(
+        self, path: Path_, message: str, key: bool = False, offset: int | None = None
+    ) -> None:
+        self.problems.append(self.index.problem(self.source, path, message, key, offset=offset))
+
+    def warn(self, path: Path_, message: str) -> None:
+        self.problems.append(self.index.problem(self.source, path, message, severity="warning"))
+
+    def run(self) -> list[Problem]:
+        m = self.model
+        if m.pages and m.questions:
+            self.error(("questions",), "use either 'pages' or 'questions', not both", key=True)
+        elif not m.pages and not m.questions:
+            self.error((), "a form needs 'pages' (or 'questions' for a one-page form)")
+        if m.opens_at and m.closes_at and _as_datetime(m.opens_at) >= _as_datetime(m.closes_at):
+            self.error(("closes_at",), "closes_at must be after opens_at")
+        if len(set(m.languages)) != len(m.languages):
+            self.error(("languages",), "a language is listed twice")
+        self._texts((), m, ("title", "description", "thank_you"))
+        for name, choices in m.choice_lists.items():
+            self._choices(("choice_lists", name), choices)
+        seen_pages: dict[str, Path_] = {}
+        earlier: dict[str, Question_] = {}
+        for p_path, page in self._page_paths():
+            if page.id in seen_pages:
+                self.error((*p_path, "id"), f"duplicate page id '{page.id}'")
+            seen_pages[page.id] = p_path
+            self._texts(p_path, page, ("title", "description"))
+            for i, q in enumerate(page.questions):
+                q_path = (*p_path, "questions", i)
+                if q.id in earlier:
+                    self.error((*q_path, "id"), f"duplicate question id '{q.id}'")
+                self._question(q_path, q, earlier)
+                earlier[q.id] = Question_(q, p_path)
+        self._indicator_typos()
+        return self.problems
+
+    def _page_paths(self) -> list[tuple[Path_, schema.Page]]:
+        if self.model.pages:
+            return [(("pages", i), p) for i, p in enumerate(self.model.pages)]
+        page = schema.Page(id="main", questions=self.model.questions or [])
+        return [((), page)] if self.model.questions else []
+
+    def _texts(self, path: Path_, obj: Any, names: Sequence[str]) -> None:
+        langs = self.model.languages
+        for name in names:
+            value = getattr(obj, name, None)
+            if isinstance(value, dict):
+                for lang in langs:
+                    if not value.get(lang, "").strip():
+                        self.error((*path, name), f"missing '{lang}' translation of {name} "
+                                   f"(the form's languages are {', '.join(langs)})")
+                for lang in value:
+                    if lang not in langs:
+                        self.warn((*path, name, lang),
+                                  f"'{lang}' text is unused: it is not in the form's languages")
+            elif isinstance(value, str) and not value.strip():
+                self.error((*path, name), f"{name} is empty")
+
+    def _choices(self, path: Path_, choices: list[schema.Choice]) -> None:
+        if not choices:
+            self.error(path, "a choice list needs at least one choice")
+        seen: set[str] = set()
+        for i, choice in enumerate(choices):
+            value = str(choice.value)
+            if value in seen:
+                self.error((*path, i, "value"), f"duplicate choice value '{value}'")
+            seen.add(value)
+            self._texts((*path, i), choice, ("label",))
+
+    def _question(self, path: Path_, q: schema.Question, earlier: dict[str, Question_]) -> None:
+        t = q.type
+        self._texts(path, q, ("label", "hint", "min_label", "max_label", "placeholder"))
+        choices: list[schema.Choice] = []
+        if t in LISTED_CHOICE_TYPES:
+            if q.choices is None:
+                self.error(path, f"a {t} question needs 'choices'")
+            elif isinstance(q.choices, str):
+                if q.choices not in self.model.choice_lists:
+                    known = self.model.choice_lists
+                    self.error((*path, "choices"), f"unknown choice list '{q.choices}'"
+                               f"{did_you_mean(q.choices, known)}")
+                else:
+                    choices = self.model.choice_lists[q.choices]
+            else:
+                choices = q.choices
+                self._choices((*path, "choices"), q.choices)
+        elif q.choices is not None:
+            hint = {"rating": "; set 'max' instead", "nps": " (it is always 0 to 10)",
+                    "yes_no": " (they are always yes and no)"}.get(t, "")
+            self.error((*path, "choices"), f"{t} questions take no 'choices'{hint}", key=True)
+        if t == "matrix":
+            if not q.rows:
+                self.error(path, "a matrix question needs 'rows'")
+            seen_rows: set[str] = set()
+            for i, row in enumerate(q.rows or ()):
+                if row.id in seen_rows:
+                    self.error((*path, "rows", i, "id"), f"duplicate row id '{row.id}'")
+                seen_rows.add(row.id)
+                self._texts((*path, "rows", i), row, ("label",))
+        elif q.rows is not None:
+            self.error((*path, "rows"), "only matrix questions have 'rows'", key=True)
+        if q.max is not None and t != "rating":
+            self.error((*path, "max"), "'max' sets the top of a rating scale; for limits on "
+                       "answers use 'validate: {max: ...}'", key=True)
+        for name in ("min_label", "max_label"):
+            if getattr(q, name) is not None and t not in {"rating", "nps", "likert"}:
+                self.error((*path, name), f"'{name}' applies to rating, nps and likert "
+                           "questions", key=True)
+        if q.indicator is not None and t not in INDICATOR_TYPES:
+            self.error((*path, "indicator"), f"'indicator' needs a likert, rating, nps, yes_no "
+                       f"or matrix question, not {t}", key=True)
+        self._rules((*path, "validate"), q, len(choices))
+        if q.show_if is not None:
+            self._show_if((*path, "show_if"), q, earlier)
+
+    def _rules(self, path: Path_, q: schema.Question, n_choices: int) -> None:
+        v = q.validate_
+        if v is None:
+            return
+        t = q.type
+        applies = {
+            "min": NUMBER_TYPES | {"date"}, "max": NUMBER_TYPES | {"date"},
+            "min_length": TEXT_TYPES, "max_length": TEXT_TYPES,
+            "pattern": TEXT_TYPES, "message": TEXT_TYPES,
+            "min_choices": {"multiple_choice"}, "max_choices": {"multiple_choice"},
+        }
+        for rule, types in applies.items():
+            if getattr(v, rule) is not None and t not in types:
+                self.error((*path, rule), f"'{rule}' does not apply to {t} questions", key=True)
+        for low, high in (("min", "max"), ("min_length", "max_length"),
+                          ("min_choices", "max_choices")):
+            a, b = getattr(v, low), getattr(v, high)
+            if a is not None and b is not None and _comparable(a, b) and a > b:
+                self.error((*path, high), f"{high} ({b}) is less than {low} ({a})")
+        for bound in ("min", "max"):
+            value = getattr(v, bound)
+            if value is None:
+                continue
+            if t == "date" and not isinstance(value, dt.date):
+                self.error((*path, bound), f"{bound} of a date question must be a date "
+                           "(YYYY-MM-DD)")
+            elif t in NUMBER_TYPES and isinstance(value, dt.date):
+                self.error((*path, bound), f"{bound} of a {t} question must be a number")
+            elif t == "integer" and isinstance(value, float) and not value.is_integer():
+                self.error((*path, bound), f"{bound} of an integer question must be whole")
+        if v.max_choices is not None and n_choices and v.max_choices > n_choices:
+            self.error((*path, "max_choices"),
+                       f"max_choices ({v.max_choices}) is more than the {n_choices} choices")
+        if v.min_choices is not None and n_choices and v.min_choices > n_choices:
+            self.error((*path, "min_choices"),
+                       f"min_choices ({v.min_choices}) is more than the {n_choices} choices")
+        if v.pattern is not None:
+            try:
+                re.compile(v.pattern)
+            except re.error as exc:
+                self.error((*path, "pattern"), f"invalid pattern: {exc}")
+        if v.message is not None and v.pattern is None:
+            self.error((*path, "message"), "'message' explains a 'pattern'; add the pattern "
+                       "or use 'messages'", key=True)
+        self._texts(path, v, ("message",))
+        for rule, text in v.messages.items():
+            if rule != "required" and rule != "invalid" and getattr(v, rule, None) is None:
+                self.warn((*path, "messages", rule), f"message for '{rule}', which is not set")
+            if isinstance(text, dict):
+                self._texts((*path, "messages"), v.messages, ())
+                for lang in self.model.languages:
+                    if lang not in text:
+                        self.error((*path, "messages", rule), f"missing '{lang}' translation")
+
+    def _show_if(self, path: Path_, q: schema.Question, earlier: dict[str, Question_]) -> None:
+        try:
+            condition = expressions.parse(q.show_if or "")
+        except expressions.ExprError as exc:
+            self.error(path, f"show_if: {exc.message}", offset=exc.column)
+            return
+        later = {q2.id for p in (self.model.pages or [schema.Page(
+            id="main", questions=self.model.questions or [])]) for q2 in p.questions}
+        for name, column in condition.references:
+            base, _, row = name.partition(".")
+            if base == q.id:
+                self.error(path, f"show_if: '{q.id}' cannot depend on its own answer",
+                           offset=column)
+            elif base not in earlier:
+                where = ("comes later in the form; a condition can only use earlier answers"
+                         if base in later else f"is not a question of this form"
+                         f"{did_you_mean(base, list(earlier))}")
+                self.error(path, f"show_if: '{base}' {where}", offset=column)
+            else:
+                target = earlier[base].question
+                if row and target.type != "matrix":
+                    self.error(path, f"show_if: '{base}' is not a matrix question", offset=column)
+                elif row and row not in {r.id for r in target.rows or ()}:
+                    self.error(path, f"show_if: '{base}' has no row '{row}'", offset=column)
+                elif not row and target.type == "matrix":
+                    example = target.rows[0].id if target.rows else "row"
+                    self.error(path, f"show_if: name a row of matrix '{base}', e.g. "
+                               f"'{base}.{example}'", offset=column)
+        for name, literal, column in condition.comparisons:
+            base = name.partition(".")[0]
+            if base not in earlier:
+                continue
+            values = self._choice_values(earlier[base].question)
+            if values is not None and str(literal) not in values:
+                self.error(path, f"show_if: '{literal}' is not a choice of '{base}' "
+                           f"({', '.join(values)})", offset=column)
+
+    def _choice_values(self, q: schema.Question) -> list[str] | None:
+        if q.type == "yes_no":
+            return ["yes", "no"]
+        if q.type == "rating":
+            return [str(n) for n in range(1, (q.max or 5) + 1)]
+        if q.type == "nps":
+            return [str(n) for n in range(11)]
+        if q.type not in LISTED_CHOICE_TYPES:
+            return None
+        choices = q.choices if not isinstance(q.choices, str) else \
+            self.model.choice_lists.get(q.choices)
+        return [str(c.value) for c in choices or ()]
+
+    def _indicator_typos(self) -> None:
+        """Warn about dimension names one or two letters apart: most likely a typo."""
+        found: dict[str, Path_] = {}
+        for p_path, page in self._page_paths():
+            for i, q in enumerate(page.questions):
+                q_path = (*p_path, "questions", i)
+                if q.indicator:
+                    found.setdefault(q.indicator, (*q_path, "indicator"))
+                for j, row in enumerate(q.rows or ()):
+                    if row.indicator:
+                        found.setdefault(row.indicator, (*q_path, "rows", j, "indicator"))
+        names = sorted(found)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                if _edit_distance(a, b) <= 2 and min(len(a), len(b)) > 3:
+                    self.warn(found[b], f"indicator '{b}' differs from '{a}' by a letter or two:"
+                              " a typo? (they count as separate dimensions)")
+
+
+@dataclass(frozen=True)
+class Question_:
+    question: schema.Question
+    page_path: Path_
+
+
+def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    return dt.datetime.combine(value, dt.time())
+
+
+def _comparable(a: object, b: object) -> bool:
+    numbers = (int, float)
+    return (isinstance(a, numbers) and isinstance(b, numbers)) or (
+        isinstance(a, dt.date) and isinstance(b, dt.date)
+        and type(a) is type(b)
+    )
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

@@ -1,0 +1,74 @@
+"""Database tables. Only :mod:`vnform.store` uses these; everything else goes through it."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+
+class FormVersion(Model):
+    """One version of a form's definition, stored once, so old answers stay readable."""
+
+    id = fields.IntField(primary_key=True)
+    form_id = fields.CharField(max_length=80)
+    version = fields.CharField(max_length=16)
+    definition = fields.JSONField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "form_version"
+        unique_together = (("form_id", "version"),)
+
+
+class Response(Model):
+    """One citizen's submitted answers to one form."""
+
+    id = fields.BigIntField(primary_key=True)
+    form_id = fields.CharField(max_length=80)
+    form_version = fields.CharField(max_length=16)
+    #: The one-time token of the rendered form: posting twice stores one response.
+    token = fields.CharField(max_length=64, unique=True)
+    language = fields.CharField(max_length=8)
+    submitted_at = fields.DatetimeField()
+
+    class Meta:
+        table = "response"
+        indexes = (Index(fields=("form_id", "submitted_at"), name="response_form_time"),)
+
+
+class Answer(Model):
+    """One answer: a row per question (per chosen value for multiple choice, per matrix row)."""
+
+    id = fields.BigIntField(primary_key=True)
+    response: fields.ForeignKeyRelation[Response] = fields.ForeignKeyField(
+        "vnform.Response", related_name="answers", on_delete=fields.CASCADE, db_index=True
+    )
+    form_id = fields.CharField(max_length=80)
+    #: Question id, or ``question.row`` for a matrix row.
+    question = fields.CharField(max_length=130)
+    #: Short answers (choice codes, numbers, dates, yes/no): grouped and counted in SQL.
+    value = fields.CharField(max_length=100, null=True)
+    #: The numeric reading of `value`, for means and ranges.
+    number = fields.FloatField(null=True)
+    #: Free text (text, textarea, email, phone), kept out of the counted column.
+    text = fields.TextField(null=True)
+
+    class Meta:
+        table = "answer"
+        indexes = (Index(fields=("form_id", "question", "value"), name="answer_form_question"),)
+
+
+class Draft(Model):
+    """Answers of a multi-page form between pages, keyed by the form's one-time token."""
+
+    token = fields.CharField(max_length=64, primary_key=True)
+    form_id = fields.CharField(max_length=80)
+    form_version = fields.CharField(max_length=16)
+    answers = fields.JSONField(default=dict)
+    #: Index of the furthest page the citizen may open (all before it were accepted).
+    reached = fields.IntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "draft"

@@ -1,0 +1,134 @@
+"""The form file format, as pydantic models: the source of the published JSON Schema.
+
+These models describe what an official may write in ``forms/*.yaml``. They check
+shapes and simple bounds only; cross-references (choice lists, ``show_if`` names,
+translations) are checked by :mod:`vnform.loader`, which also turns a valid file
+into the runtime :class:`vnform.spec.FormSpec`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+LANGUAGES = ("vi", "en")
+QUESTION_TYPES = (
+    "text", "textarea", "integer", "decimal", "email", "phone", "date",
+    "single_choice", "dropdown", "multiple_choice", "yes_no",
+    "likert", "rating", "nps", "matrix",
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Language = Literal["vi", "en"]
+Localized = Annotated[
+    str | dict[Language, str],
+    Field(description="Text, either one string for every language or one per language code."),
+]
+DateOrTime = dt.datetime | dt.date
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Choice(_Model):
+    """One answer option."""
+
+    value: Annotated[str, StringConstraints(min_length=1, max_length=100)] | int = Field(
+        description="Code stored and exported for this choice."
+    )
+    label: Localized
+    not_applicable: bool = Field(
+        False, description="Marks a 'does not apply' option, counted apart in indicators."
+    )
+
+
+class Row(_Model):
+    """One row of a matrix question."""
+
+    id: Identifier
+    label: Localized
+    indicator: Identifier | None = None
+
+
+class Validate(_Model):
+    """Validation rules for one question."""
+
+    min: float | DateOrTime | None = Field(None, description="Smallest number or earliest date.")
+    max: float | DateOrTime | None = Field(None, description="Largest number or latest date.")
+    min_length: int | None = Field(None, ge=0)
+    max_length: int | None = Field(None, ge=1)
+    pattern: str | None = Field(None, description="Regular expression the whole answer matches.")
+    message: Localized | None = Field(None, description="Message shown when `pattern` fails.")
+    min_choices: int | None = Field(None, ge=0)
+    max_choices: int | None = Field(None, ge=1)
+    messages: dict[
+        Literal["required", "min", "max", "min_length", "max_length", "pattern",
+                "min_choices", "max_choices", "invalid"],
+        Localized,
+    ] = Field(default_factory=dict, description="Custom messages, per rule.")
+
+
+class Question(_Model):
+    """One question; which keys apply depends on `type`."""
+
+    id: Identifier
+    type: Literal[QUESTION_TYPES]  # type: ignore[valid-type]
+    label: Localized
+    hint: Localized | None = None
+    required: bool = False
+    choices: list[Choice] | Identifier | None = Field(
+        None, description="Options (or a scale for likert/matrix), or the name of a choice list."
+    )
+    rows: list[Row] | None = Field(None, description="Rows of a matrix question.")
+    max: int | None = Field(None, ge=2, le=10, description="Top of a rating scale (default 5).")
+    min_label: Localized | None = Field(None, description="Label of the low end (rating, nps).")
+    max_label: Localized | None = Field(None, description="Label of the high end (rating, nps).")
+    show_if: str | None = Field(None, description="Condition on earlier answers.")
+    indicator: Identifier | None = Field(None, description="Indicator dimension it measures.")
+    validate_: Validate | None = Field(None, alias="validate")
+    autocomplete: str | None = Field(None, description="HTML autocomplete token, e.g. email.")
+    placeholder: Localized | None = None
+
+
+class Page(_Model):
+    """One page of questions."""
+
+    id: Slug
+    title: Localized | None = None
+    description: Localized | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class FormFile(_Model):
+    """A whole form file."""
+
+    id: Slug
+    title: Localized
+    description: Localized | None = None
+    agency: Slug = Field(description="Code of the owning agency.")
+    service: str | None = Field(None, description="Public-service procedure code.")
+    status: Literal["draft", "open", "closed"] = "open"
+    opens_at: DateOrTime | None = None
+    closes_at: DateOrTime | None = None
+    max_responses: int | None = Field(None, ge=1)
+    languages: list[Language] = Field(default_factory=lambda: ["vi"], min_length=1)
+    review: bool = Field(False, description="Show a check-your-answers page before submitting.")
+    estimated_minutes: int | None = Field(None, ge=1, le=120)
+    thank_you: Localized | None = Field(None, description="Message on the thank-you page.")
+    choice_lists: dict[Identifier, list[Choice]] = Field(default_factory=dict)
+    pages: list[Page] | None = None
+    questions: list[Question] | None = Field(
+        None, description="Shorthand for a one-page form (instead of `pages`)."
+    )
+
+
+def json_schema() -> dict:
+    """The JSON Schema of form files, for editors (published as docs/form.schema.json)."""
+    schema = FormFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "vnform form file"
+    return schema

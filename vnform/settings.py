@@ -1,0 +1,102 @@
+"""Deployment settings: one frozen object, read from ``VNFORM_*`` variables and CLI flags."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+def _setting(default: Any, help: str, env: str) -> Any:
+    return field(default=default, metadata={"help": help, "env": env})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a deployment can configure; each field documents itself."""
+
+    forms_dir: Path = _setting(
+        Path("forms"), "Folder of form files (*.yaml) to serve.", "VNFORM_FORMS_DIR"
+    )
+    database_url: str = _setting(
+        "sqlite://var/vnform.sqlite3",
+        "Database URL: sqlite://PATH (default) or postgres://user@host:port/db.",
+        "VNFORM_DATABASE_URL",
+    )
+    secret_key: str = _setting(
+        "",
+        "Key that signs session cookies. When empty, a generated key is kept in var/secret_key.",
+        "VNFORM_SECRET_KEY",
+    )
+    host: str = _setting("127.0.0.1", "Address `vnform serve` listens on.", "VNFORM_HOST")
+    port: int = _setting(8000, "Port `vnform serve` listens on.", "VNFORM_PORT")
+    max_body_bytes: int = _setting(
+        1_000_000, "Largest request body accepted; larger ones get 413.", "VNFORM_MAX_BODY_BYTES"
+    )
+    timezone: str = _setting(
+        "Asia/Ho_Chi_Minh",
+        "Time zone for form open/close dates and for displayed times.",
+        "VNFORM_TIMEZONE",
+    )
+    session_max_age: int = _setting(
+        4 * 3600,
+        "Seconds a citizen's session (language, unfinished answers) lasts.",
+        "VNFORM_SESSION_MAX_AGE",
+    )
+    draft_max_age_days: int = _setting(
+        7, "Days unfinished multi-page answers are kept before they are purged.",
+        "VNFORM_DRAFT_MAX_AGE_DAYS",
+    )
+    https: bool = _setting(
+        False, "Set when served over HTTPS: session cookies get the Secure flag.", "VNFORM_HTTPS"
+    )
+    debug: bool = _setting(False, "Show tracebacks on errors (never in production).",
+                           "VNFORM_DEBUG")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read settings from the environment; explicit (non-None) overrides win."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.default, raw, f.metadata["env"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "forms_dir" in values:
+            values["forms_dir"] = Path(values["forms_dir"])
+        return cls(**values)
+
+    def with_secret(self, var_dir: Path = Path("var")) -> Settings:
+        """Return settings with a signing key, generating and keeping one in *var_dir*."""
+        if self.secret_key:
+            return self
+        path = var_dir / "secret_key"
+        if not path.exists():
+            var_dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+        return replace(self, secret_key=path.read_text().strip())
+
+
+def _convert(default: Any, raw: str, name: str) -> Any:
+    if isinstance(default, bool):
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"{name} must be true or false, not {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    return raw
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for every setting, for docs and `--help`."""
+    return [(f.metadata["env"], str(f.default), f.metadata["help"]) for f in fields(Settings)]

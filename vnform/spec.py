@@ -1,0 +1,174 @@
+"""The runtime form: frozen, fully resolved, validated once when the form file loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vnform.expr import Expr
+
+TEXT_TYPES = frozenset({"text", "textarea", "email", "phone"})
+NUMBER_TYPES = frozenset({"integer", "decimal"})
+#: Types answered by picking from `choices` (given in the file or generated).
+CHOICE_TYPES = frozenset(
+    {"single_choice", "dropdown", "multiple_choice", "yes_no", "likert", "rating", "nps"}
+)
+#: Types whose answers are points on a numeric scale (when their choice codes are numbers).
+SCALE_TYPES = frozenset({"likert", "rating", "nps", "matrix"})
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text in several languages, or an interface message id translated by the catalogue."""
+
+    values: tuple[tuple[str, str], ...] = ()
+    msgid: str | None = None
+
+    @classmethod
+    def of(cls, value: str | Mapping[str, str] | None, languages: tuple[str, ...]) -> Text | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return cls(tuple((lang, value) for lang in languages))
+        return cls(tuple((lang, value[lang]) for lang in languages if lang in value))
+
+    def get(self, lang: str) -> str:
+        """The text in *lang*, else in the first language that has it."""
+        for code, text in self.values:
+            if code == lang:
+                return text
+        return self.values[0][1] if self.values else (self.msgid or "")
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: Text
+    not_applicable: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    label: Text
+    indicator: str | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Validation rules of one question, with the official's custom messages."""
+
+    min: float | dt.date | None = None
+    max: float | dt.date | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: re.Pattern[str] | None = None
+    min_choices: int | None = None
+    max_choices: int | None = None
+    messages: Mapping[str, Text] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    label: Text
+    page_index: int
+    hint: Text | None = None
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    rows: tuple[Row, ...] = ()
+    min_label: Text | None = None
+    max_label: Text | None = None
+    show_if: Expr | None = None
+    indicator: str | None = None
+    rules: Rules = Rules()
+    autocomplete: str | None = None
+    placeholder: Text | None = None
+
+    @property
+    def multiple(self) -> bool:
+        return self.type == "multiple_choice"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Answer keys this question produces: its id, or ``id.row`` for each matrix row."""
+        if self.type == "matrix":
+            return tuple(f"{self.id}.{row.id}" for row in self.rows)
+        return (self.id,)
+
+    @property
+    def numeric(self) -> bool:
+        """Whether answers are numbers (stored in the numeric column too)."""
+        if self.type in NUMBER_TYPES:
+            return True
+        if self.type in SCALE_TYPES:
+            return all(_is_int(c.value) for c in self.choices if not c.not_applicable)
+        return False
+
+    def choice(self, value: str) -> Choice | None:
+        return next((c for c in self.choices if c.value == value), None)
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    index: int
+    questions: tuple[Question, ...]
+    title: Text | None = None
+    description: Text | None = None
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A form as the rest of vnform sees it."""
+
+    id: str
+    version: str
+    title: Text
+    agency: str
+    pages: tuple[Page, ...]
+    languages: tuple[str, ...]
+    definition: Mapping[str, object]
+    status: str = "open"
+    description: Text | None = None
+    service: str | None = None
+    opens_at: dt.datetime | dt.date | None = None
+    closes_at: dt.datetime | dt.date | None = None
+    max_responses: int | None = None
+    review: bool = False
+    estimated_minutes: int | None = None
+    thank_you: Text | None = None
+    source: str = ""
+
+    @property
+    def questions(self) -> Iterator[Question]:
+        for page in self.pages:
+            yield from page.questions
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(col for q in self.questions for col in q.columns)
+
+    @property
+    def minutes(self) -> int:
+        """Estimated minutes to complete: the file's figure, else from the questions."""
+        if self.estimated_minutes:
+            return self.estimated_minutes
+        seconds = sum(
+            45 if q.type in {"textarea"} else 20 * max(1, len(q.rows)) if q.type == "matrix"
+            else 10
+            for q in self.questions
+        )
+        return max(1, round(seconds / 60))
+
+
+def _is_int(value: str) -> bool:
+    return value.lstrip("-").isdigit()

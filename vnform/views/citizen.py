@@ -1,0 +1,331 @@
+"""The citizen's pages: the list of forms, each form page, review, thank-you.
+
+Flow: GET shows a page; POST validates it, keeps the answers of a multi-page form in
+a server-side draft keyed by the form's one-time token, and redirects (post/redirect/
+get) to the next page, the review page or the thank-you page. Pressing Enter posts no
+button value, which means "continue".
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from vnform import csrf, store
+from vnform.answers import Answers, keep_visible, visible_questions
+from vnform.collation import sort_key
+from vnform.formbuild import PageForm, bind, validate
+from vnform.i18n import translations
+from vnform.registry import closed_reason
+from vnform.spec import FormSpec, Page, Question
+from vnform.views.render import page_language, render
+
+TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+TOKEN_FIELD = "_token"
+ACTION_FIELD = "_action"
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"status": "ok", "forms": len(request.state.registry.forms)})
+
+
+async def index(request: Request) -> Response:
+    lang = page_language(request)
+    counts = await store.counts_by_form()
+    now = dt.datetime.now(dt.UTC)
+    forms = [
+        spec for spec in request.state.registry.forms.values()
+        if closed_reason(spec, now, request.state.tz, counts.get(spec.id, 0)) is None
+        and spec.status == "open"
+    ]
+    forms.sort(key=lambda spec: sort_key(spec.title.get(lang)))
+    return render(request, "index.html", {"forms": forms}, lang=lang)
+
+
+async def page(request: Request) -> Response:
+    spec = _public_form(request)
+    lang = page_language(request, spec.languages)
+    current = _find_page(spec, request.path_params.get("page_id"))
+    if (closed := await _closed_page(request, spec, lang)) is not None:
+        return closed
+    if request.method == "GET":
+        return await _show(request, spec, current, lang)
+    return await _post(request, spec, current, lang)
+
+
+async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
+    token = _session_token(request, spec)
+    draft = await store.load_draft(token) if _multi_page(spec) else None
+    answers = dict(draft.answers) if draft else {}
+    reached = draft.reached if draft else 0
+    if current.index > reached:
+        return _redirect(_step_url(request, spec, reached))
+    form = bind(current, answers=_page_answers(current, answers))
+    if request.query_params.get("incomplete"):
+        validate(form, _shown_on(spec, current, answers), lang, translations(lang))
+    return _render_page(request, spec, current, lang, form, answers, token)
+
+
+async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
+    data = await request.form()
+    token = _check_post(request, data)
+    if (response_id := await store.submitted(token)) is not None:
+        return _to_thanks(request, spec, token, response_id)
+    draft = await store.load_draft(token) if _multi_page(spec) else None
+    answers: dict[str, Any] = dict(draft.answers) if draft else {}
+    reached = draft.reached if draft else 0
+    if current.index > reached:
+        return _redirect(_step_url(request, spec, reached))
+
+    form = bind(current, formdata=data)
+    t = translations(lang)
+    # First pass: what this page's answers are, to know which of its questions show.
+    validate(form, current.questions, lang, t)
+    answers = _without_page(answers, current) | form.clean
+    shown = _shown_on(spec, current, answers)
+    form.clean = {}
+    for field in form:
+        field.errors = []
+    ok = validate(form, shown, lang, t)
+    answers = _without_page(answers, current) | form.clean
+
+    if data.get(ACTION_FIELD) == "back":
+        await store.save_draft(token, spec, answers, reached)
+        return _redirect(_page_url(request, spec, _previous_page(spec, current, answers)))
+    if not ok:
+        return _render_page(request, spec, current, lang, form, answers, token)
+    following = _next_page(spec, current, answers)
+    if following is not None:
+        await store.save_draft(token, spec, answers, max(reached, following.index))
+        return _redirect(_page_url(request, spec, following))
+    if spec.review:
+        await store.save_draft(token, spec, answers, len(spec.pages))
+        return _redirect(str(request.url_for("review", form_id=spec.id)))
+    return await _finish(request, spec, token, lang, answers)
+
+
+async def review(request: Request) -> Response:
+    spec = _public_form(request)
+    if not spec.review:
+        raise HTTPException(404)
+    lang = page_language(request, spec.languages)
+    if (closed := await _closed_page(request, spec, lang)) is not None:
+        return closed
+    if request.method == "POST":
+        token = _check_post(request, await request.form())
+        if (response_id := await store.submitted(token)) is not None:
+            return _to_thanks(request, spec, token, response_id)
+    else:
+        token = _session_token(request, spec)
+    draft = await store.load_draft(token)
+    if draft is None or draft.reached < len(spec.pages):
+        return _redirect(_step_url(request, spec, draft.reached if draft else 0))
+    answers = keep_visible(spec, draft.answers)
+    if request.method == "POST":
+        return await _finish(request, spec, token, lang, answers)
+    sections = [
+        {"page": p, "questions": [q for q in visible_questions(spec, answers)
+                                  if q.page_index == p.index]}
+        for p in spec.pages
+    ]
+    return render(request, "review.html", {
+        "spec": spec, "sections": [s for s in sections if s["questions"]], "answers": answers,
+        "token": token, "page_url": lambda p: _page_url(request, spec, p),
+    }, lang=lang, languages=spec.languages)
+
+
+async def thanks(request: Request) -> Response:
+    spec = _public_form(request)
+    lang = page_language(request, spec.languages)
+    receipt = request.session.get("done", {}).get(spec.id)
+    return render(request, "thanks.html", {"spec": spec, "receipt": receipt},
+                  lang=lang, languages=spec.languages)
+
+
+async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
+                  answers: Answers) -> Response:
+    """Store the response, unless a shown required question is still unanswered."""
+    final = keep_visible(spec, answers)
+    for question in visible_questions(spec, final):
+        if question.required and any(final.get(key) in (None, "", []) for key in question.columns):
+            target = spec.pages[question.page_index]
+            await store.save_draft(token, spec, final, target.index)
+            return _redirect(_page_url(request, spec, target) + "?incomplete=1")
+    response_id, _ = await store.submit(spec, token, lang, final)
+    return _to_thanks(request, spec, token, response_id)
+
+
+def _to_thanks(request: Request, spec: FormSpec, token: str, response_id: int) -> Response:
+    tokens = request.session.get("tokens", {})
+    if tokens.get(spec.id) == token:
+        del tokens[spec.id]
+        request.session["tokens"] = tokens
+    done = request.session.get("done", {})
+    done[spec.id] = receipt_code(token)
+    request.session["done"] = done
+    return _redirect(str(request.url_for("thanks", form_id=spec.id)))
+
+
+def receipt_code(token: str) -> str:
+    """A short reference the citizen can quote, derived from the response's token."""
+    digest = base64.b32encode(hashlib.sha256(token.encode()).digest()).decode()[:8]
+    return f"{digest[:4]}-{digest[4:]}"
+
+
+def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, form: PageForm,
+                 answers: Answers, token: str) -> Response:
+    shown_ids = {q.id for q in _shown_on(spec, current, answers, live_only=False)}
+    page_ids = {q.id for q in current.questions}
+    items = []
+    for question in current.questions:
+        if question.id not in shown_ids:
+            continue
+        live = question.show_if is not None and any(
+            name.partition(".")[0] in page_ids for name in question.show_if.names
+        )
+        items.append({
+            "q": question,
+            "fields": [form[key] for key in question.columns],
+            "condition": question.show_if.to_json() if live and question.show_if else None,
+        })
+    earlier = {
+        name: answers[name] for item in items if item["condition"]
+        for name in item["q"].show_if.names if name in answers
+        and name.partition(".")[0] not in page_ids
+    }
+    errors = [
+        {"id": field_id(item["q"], field), "message": message}
+        for item in items for field in item["fields"] for message in field.errors
+    ]
+    visible_pages = _visible_pages(spec, answers)
+    position = visible_pages.index(current) + 1 if current in visible_pages else current.index + 1
+    is_last = _next_page(spec, current, answers) is None
+    return render(request, "page.html", {
+        "spec": spec, "page": current, "items": items, "errors": errors, "token": token,
+        "earlier_answers": earlier, "step": position, "steps": len(visible_pages),
+        "first": current.index == 0, "last": is_last, "field_id": field_id,
+    }, lang=lang, languages=spec.languages)
+
+
+def field_id(question: Question, field: Any) -> str:
+    """HTML id of a field (and of its first option, which error links focus)."""
+    return "q-" + field.name.replace(".", "-")
+
+
+def _shown_on(spec: FormSpec, current: Page, answers: Answers,
+              live_only: bool = True) -> list[Question]:
+    """The questions of *current* shown for *answers*.
+
+    A question whose condition reads an answer on the same page is rendered even when
+    the condition is false now (the citizen may change that answer; scripts hide it
+    live), unless *live_only*, when only the true conditions count (for validation).
+    """
+    shown = {q.id for q in visible_questions(spec, answers)}
+    page_ids = {q.id for q in current.questions}
+    result = []
+    for question in current.questions:
+        live = question.show_if is not None and any(
+            name.partition(".")[0] in page_ids for name in question.show_if.names
+        )
+        if question.id in shown or (live and not live_only):
+            result.append(question)
+    return result
+
+
+def _visible_pages(spec: FormSpec, answers: Answers) -> list[Page]:
+    with_questions = {q.page_index for q in visible_questions(spec, answers)}
+    return [p for p in spec.pages if p.index in with_questions or p.index == 0]
+
+
+def _next_page(spec: FormSpec, current: Page, answers: Answers) -> Page | None:
+    return next((p for p in _visible_pages(spec, answers) if p.index > current.index), None)
+
+
+def _previous_page(spec: FormSpec, current: Page, answers: Answers) -> Page:
+    earlier = [p for p in _visible_pages(spec, answers) if p.index < current.index]
+    return earlier[-1] if earlier else spec.pages[0]
+
+
+def _page_answers(current: Page, answers: Answers) -> dict[str, Any]:
+    keys = {key for q in current.questions for key in q.columns}
+    return {k: v for k, v in answers.items() if k in keys}
+
+
+def _without_page(answers: Answers, current: Page) -> dict[str, Any]:
+    keys = {key for q in current.questions for key in q.columns}
+    return {k: v for k, v in answers.items() if k not in keys}
+
+
+def _public_form(request: Request) -> FormSpec:
+    spec = request.state.registry.public(request.path_params["form_id"])
+    if spec is None:
+        raise HTTPException(404)
+    return spec
+
+
+def _find_page(spec: FormSpec, page_id: str | None) -> Page:
+    if page_id is None:
+        return spec.pages[0]
+    for candidate in spec.pages:
+        if candidate.id == page_id:
+            return candidate
+    raise HTTPException(404)
+
+
+def _multi_page(spec: FormSpec) -> bool:
+    return len(spec.pages) > 1 or spec.review
+
+
+async def _closed_page(request: Request, spec: FormSpec, lang: str) -> Response | None:
+    responses = await store.count_responses(spec.id) if spec.max_responses else None
+    reason = closed_reason(spec, dt.datetime.now(dt.UTC), request.state.tz, responses)
+    if reason is None:
+        return None
+    # A POST to a closed form stores nothing; its status says so to scripts too.
+    status = 200 if request.method == "GET" else 403
+    return render(request, "closed.html", {"spec": spec, "reason": reason},
+                  lang=lang, languages=spec.languages, status_code=status)
+
+
+def _check_post(request: Request, data: Any) -> str:
+    """Refuse a POST without its session's CSRF token; return the form's one-time token."""
+    if not csrf.valid(request.session, data.get(csrf.FIELD)):
+        raise HTTPException(403)
+    token = data.get(TOKEN_FIELD)
+    if not isinstance(token, str) or not TOKEN.fullmatch(token):
+        raise HTTPException(400)
+    return token
+
+
+def _session_token(request: Request, spec: FormSpec) -> str:
+    """This visit's one-time token for *spec*, created when first needed."""
+    import secrets
+
+    tokens = request.session.get("tokens", {})
+    if spec.id not in tokens:
+        tokens[spec.id] = secrets.token_urlsafe(24)
+        request.session["tokens"] = tokens
+    return str(tokens[spec.id])
+
+
+def _page_url(request: Request, spec: FormSpec, target: Page) -> str:
+    if target.index == 0:
+        return str(request.url_for("form", form_id=spec.id))
+    return str(request.url_for("page", form_id=spec.id, page_id=target.id))
+
+
+def _step_url(request: Request, spec: FormSpec, reached: int) -> str:
+    if reached >= len(spec.pages):
+        return str(request.url_for("review", form_id=spec.id))
+    return _page_url(request, spec, spec.pages[reached])
+
+
+def _redirect(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
