@@ -111,6 +111,8 @@ def clean_choice(raw: str, question: Question) -> str:
 
 def clean_choices(raw: list[str], question: Question) -> list[str]:
     chosen = [value for value in dict.fromkeys(raw) if value != ""]
+    if not chosen:
+        return []  # unanswered: only `required` applies, not min_choices
     if any(question.choice(value) is None for value in chosen):
         raise Invalid("choice")
     rules = question.rules

@@ -25,7 +25,7 @@ def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
     """A key that sorts Vietnamese (and English) text in dictionary order."""
     letters: list[int] = []
     tones: list[int] = []
-    for char in text.casefold():
+    for char in unicodedata.normalize("NFC", text.casefold()):
         base, *marks = unicodedata.normalize("NFD", char)
         letter, tone = base, 0
         for mark in marks:

@@ -12,7 +12,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from wtforms import Form, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    Form,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.core import Field
 
 from vnform.cleaning import TEXT_CLEANERS, Invalid, clean_choice, clean_choices
@@ -42,11 +49,12 @@ def page_form_class(page: Page) -> type[PageForm]:
 
 
 def _field(question: Question) -> Field:
-    choices = [(c.value, c.value) for c in question.choices]
+    # Choices are checked by our cleaner (with our wording), not by WTForms.
+    choices = [SelectChoice(c.value) for c in question.choices]
     if question.multiple:
         return SelectMultipleField(choices=choices, validate_choice=False)
     if question.type == "dropdown":
-        return SelectField(choices=[("", ""), *choices], validate_choice=False)
+        return SelectField(choices=[SelectChoice(""), *choices], validate_choice=False)
     if question.choices:
         return RadioField(choices=choices, validate_choice=False)
     # Text is kept as typed (minus surrounding spaces) so a re-shown page holds it.

@@ -277,11 +277,54 @@ class NodeIndex:
         node = self.node(path, key=key)
         line, col = node.start_mark.line + 1, node.start_mark.column + 1
         if offset is not None and isinstance(node, yaml.ScalarNode):
-            if node.style in ('"', "'"):
-                col += 1 + offset
-            elif node.style is None and node.start_mark.line == node.end_mark.line:
-                col += offset
+            line, col = _scalar_position(node, offset) or (line, col)
         return Problem(source, line, col, message, severity)
+
+
+_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
+
+
+def _scalar_position(node: yaml.ScalarNode, offset: int) -> tuple[int, int] | None:
+    """Line and column in the file of character *offset* of a scalar's value.
+
+    Quoting, escapes and folded lines only change spaces and escaped characters, so the
+    value's non-space characters are matched one by one with the source's.
+    """
+    start = node.start_mark
+    if start.buffer is None:
+        return None
+    src = start.buffer[start.pointer:node.end_mark.pointer]
+    i, stop = 0, len(src)
+    if node.style in ("'", '"'):
+        i, stop = 1, len(src) - 1
+    elif node.style in ("|", ">"):
+        header_end = _BREAK.search(src)
+        i = header_end.end() if header_end else stop
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    while i < stop:
+        char, j = src[i], i + 1
+        if node.style == "'" and src.startswith("''", i):
+            j = i + 2
+        elif node.style == '"' and char == "\\":
+            code, j = src[i + 1], i + 2
+            if code in yaml.scanner.Scanner.ESCAPE_CODES:
+                j += yaml.scanner.Scanner.ESCAPE_CODES[code]
+                char = chr(int(src[i + 2:j], 16))
+            else:  # an escaped character, or an escaped line break (which adds nothing)
+                char = yaml.scanner.Scanner.ESCAPE_REPLACEMENTS.get(code, " ")
+        if not char.isspace():
+            chars.append(char)
+            spans.append((i, j))
+        i = j
+    if not spans or "".join(chars) != "".join(c for c in node.value if not c.isspace()):
+        return None
+    n = sum(not c.isspace() for c in node.value[:offset])
+    at = spans[n][0] if n < len(spans) else spans[-1][1]
+    breaks = list(_BREAK.finditer(src, 0, at))
+    if not breaks:
+        return start.line + 1, start.column + at + 1
+    return start.line + len(breaks) + 1, at - breaks[-1].end() + 1
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -340,8 +383,14 @@ def _shape_problems(exc: ValidationError, index: NodeIndex, source: str) -> list
             options = re.findall(r"'([^']*)'", expected)
             if path and path[-1] == "type":
                 message = f"unknown question type '{value}'{did_you_mean(str(value), options)}"
-            elif "[key]" in loc:
+            elif "[key]" in loc and set(options) <= set(schema.LANGUAGES):
                 message = f"'{loc[-2]}' is not a supported language (use {', '.join(options)})"
+                at_key = True
+                path = (*path, str(loc[-2])) if str(loc[-2]) not in path else path
+            elif "[key]" in loc:
+                name = str(loc[-2])
+                message = (f"'{name}' is not a rule with a message (use {', '.join(options)})"
+                           f"{did_you_mean(name, options)}")
                 at_key = True
                 path = (*path, str(loc[-2])) if str(loc[-2]) not in path else path
             else:
@@ -410,7 +459,7 @@ class _Checker:
             self.error(("questions",), "use either 'pages' or 'questions', not both", key=True)
         elif not m.pages and not m.questions:
             self.error((), "a form needs 'pages' (or 'questions' for a one-page form)")
-        if m.opens_at and m.closes_at and _as_datetime(m.opens_at) >= _as_datetime(m.closes_at):
+        if m.opens_at and m.closes_at and not _before(m.opens_at, m.closes_at):
             self.error(("closes_at",), "closes_at must be after opens_at")
         if len(set(m.languages)) != len(m.languages):
             self.error(("languages",), "a language is listed twice")
@@ -436,24 +485,28 @@ class _Checker:
     def _page_paths(self) -> list[tuple[Path_, schema.Page]]:
         if self.model.pages:
             return [(("pages", i), p) for i, p in enumerate(self.model.pages)]
-        page = schema.Page(id="main", questions=self.model.questions or [])
-        return [((), page)] if self.model.questions else []
+        if not self.model.questions:
+            return []
+        return [((), schema.Page(id="main", questions=self.model.questions))]
 
     def _texts(self, path: Path_, obj: Any, names: Sequence[str]) -> None:
-        langs = self.model.languages
         for name in names:
-            value = getattr(obj, name, None)
-            if isinstance(value, dict):
-                for lang in langs:
-                    if not value.get(lang, "").strip():
-                        self.error((*path, name), f"missing '{lang}' translation of {name} "
-                                   f"(the form's languages are {', '.join(langs)})")
-                for lang in value:
-                    if lang not in langs:
-                        self.warn((*path, name, lang),
-                                  f"'{lang}' text is unused: it is not in the form's languages")
-            elif isinstance(value, str) and not value.strip():
-                self.error((*path, name), f"{name} is empty")
+            self._text((*path, name), name, getattr(obj, name, None))
+
+    def _text(self, path: Path_, name: str, value: object) -> None:
+        """Check one text: not empty, and translated into each of the form's languages."""
+        langs = self.model.languages
+        if isinstance(value, dict):
+            for lang in langs:
+                if not value.get(lang, "").strip():
+                    self.error(path, f"missing '{lang}' translation of {name} "
+                               f"(the form's languages are {', '.join(langs)})")
+            for lang in value:
+                if lang not in langs:
+                    self.warn((*path, lang),
+                              f"'{lang}' text is unused: it is not in the form's languages")
+        elif isinstance(value, str) and not value.strip():
+            self.error(path, f"{name} is empty")
 
     def _choices(self, path: Path_, choices: list[schema.Choice]) -> None:
         if not choices:
@@ -535,11 +588,12 @@ class _Checker:
             value = getattr(v, bound)
             if value is None:
                 continue
-            if t == "date" and not isinstance(value, dt.date):
+            if t == "date" and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
                 self.error((*path, bound), f"{bound} of a date question must be a date "
                            "(YYYY-MM-DD)")
             elif t in NUMBER_TYPES and isinstance(value, dt.date):
-                self.error((*path, bound), f"{bound} of a {t} question must be a number")
+                article = "an" if t == "integer" else "a"
+                self.error((*path, bound), f"{bound} of {article} {t} question must be a number")
             elif t == "integer" and isinstance(value, float) and not value.is_integer():
                 self.error((*path, bound), f"{bound} of an integer question must be whole")
         if v.max_choices is not None and n_choices and v.max_choices > n_choices:
@@ -558,13 +612,10 @@ class _Checker:
                        "or use 'messages'", key=True)
         self._texts(path, v, ("message",))
         for rule, text in v.messages.items():
-            if rule != "required" and rule != "invalid" and getattr(v, rule, None) is None:
+            implied = rule == "max_length" and _default_max_length(t) is not None
+            if rule not in ("required", "invalid") and getattr(v, rule) is None and not implied:
                 self.warn((*path, "messages", rule), f"message for '{rule}', which is not set")
-            if isinstance(text, dict):
-                self._texts((*path, "messages"), v.messages, ())
-                for lang in self.model.languages:
-                    if lang not in text:
-                        self.error((*path, "messages", rule), f"missing '{lang}' translation")
+            self._text((*path, "messages", rule), f"messages.{rule}", text)
 
     def _show_if(self, path: Path_, q: schema.Question, earlier: dict[str, Question_]) -> None:
         try:
@@ -572,8 +623,7 @@ class _Checker:
         except expressions.ExprError as exc:
             self.error(path, f"show_if: {exc.message}", offset=exc.column)
             return
-        later = {q2.id for p in (self.model.pages or [schema.Page(
-            id="main", questions=self.model.questions or [])]) for q2 in p.questions}
+        later = {q2.id for _, p in self._page_paths() for q2 in p.questions}
         for name, column in condition.references:
             base, _, row = name.partition(".")
             if base == q.id:
@@ -641,10 +691,21 @@ class Question_:
     page_path: Path_
 
 
-def _as_datetime(value: dt.date | dt.datetime) -> dt.datetime:
+def _before(opens: dt.date | dt.datetime, closes: dt.date | dt.datetime) -> bool:
+    """Whether a form opening at *opens* is open for a while before *closes*.
+
+    As when serving: a bare opens_at date starts that day, a bare closes_at date ends it.
+    """
+    start, end = _as_datetime(opens), _as_datetime(closes, end=True)
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        start, end = start.replace(tzinfo=None), end.replace(tzinfo=None)
+    return start < end
+
+
+def _as_datetime(value: dt.date | dt.datetime, end: bool = False) -> dt.datetime:
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
-    return dt.datetime.combine(value, dt.time())
+        return value
+    return dt.datetime.combine(value + dt.timedelta(days=1) if end else value, dt.time())
 
 
 def _comparable(a: object, b: object) -> bool:

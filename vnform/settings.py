@@ -22,7 +22,7 @@ class Settings:
     )
     database_url: str = _setting(
         "sqlite://var/vnform.sqlite3",
-        "Database URL: sqlite://PATH (default) or postgres://user@host:port/db.",
+        "Database URL, e.g. sqlite://var/vnform.sqlite3 (a relative or sqlite:///absolute path).",
         "VNFORM_DATABASE_URL",
     )
     secret_key: str = _setting(

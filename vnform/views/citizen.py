@@ -28,6 +28,9 @@ from vnform.spec import FormSpec, Page, Question
 from vnform.views.render import page_language, render
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
+#: Citizens' forms send no files, so multipart bodies are refused outright.
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+MAX_FIELDS = 500
 TOKEN_FIELD = "_token"
 ACTION_FIELD = "_action"
 
@@ -74,7 +77,7 @@ async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> R
 
 
 async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
-    data = await request.form()
+    data = await _read_form(request)
     token = _check_post(request, data)
     if (response_id := await store.submitted(token)) is not None:
         return _to_thanks(request, spec, token, response_id)
@@ -119,7 +122,7 @@ async def review(request: Request) -> Response:
     if (closed := await _closed_page(request, spec, lang)) is not None:
         return closed
     if request.method == "POST":
-        token = _check_post(request, await request.form())
+        token = _check_post(request, await _read_form(request))
         if (response_id := await store.submitted(token)) is not None:
             return _to_thanks(request, spec, token, response_id)
     else:
@@ -292,6 +295,14 @@ async def _closed_page(request: Request, spec: FormSpec, lang: str) -> Response 
     status = 200 if request.method == "GET" else 403
     return render(request, "closed.html", {"spec": spec, "reason": reason},
                   lang=lang, languages=spec.languages, status_code=status)
+
+
+async def _read_form(request: Request) -> Any:
+    content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if content_type != FORM_CONTENT_TYPE:
+        raise HTTPException(415)
+    # Too many fields answer 400 (Starlette); the body size is capped by BodyLimit.
+    return await request.form(max_fields=MAX_FIELDS, max_files=0)
 
 
 def _check_post(request: Request, data: Any) -> str:

@@ -1,0 +1,154 @@
+"""Shared fixtures: the app over real HTTP with a real SQLite file, and a citizen."""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from vnform.app import create_app
+from vnform.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_FORMS = ROOT / "forms"
+
+
+@pytest.fixture
+def forms_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "forms"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def write_form(forms_dir: Path) -> Callable[..., Path]:
+    """Write a form file (dedented YAML) into ``forms_dir``; returns its path."""
+
+    def write(text: str, name: str | None = None) -> Path:
+        text = textwrap.dedent(text).lstrip("\n")
+        if name is None:
+            match = re.search(r"^id:\s*(\S+)", text, re.M)
+            name = f"{match.group(1) if match else 'form'}.yaml"
+        path = forms_dir / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def database_path(tmp_path: Path) -> Path:
+    return tmp_path / "var" / "vnform.sqlite3"
+
+
+@pytest.fixture
+def settings_for(database_path: Path) -> Callable[..., Settings]:
+    def make(forms: Path = DEMO_FORMS, **overrides: Any) -> Settings:
+        return Settings(
+            forms_dir=forms, database_url=f"sqlite://{database_path}",
+            secret_key="test-secret-key-" + "x" * 32, **overrides,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_client(settings_for: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
+    """Start the app (lifespan included) on a forms folder; stopped after the test.
+
+    Starting another app stops the previous one first, as a redeploy would (the ORM
+    keeps one global connection set per process).
+    """
+    running: list[ExitStack] = []
+
+    def make(forms: Path = DEMO_FORMS, **overrides: Any) -> TestClient:
+        while running:
+            running.pop().close()
+        stack = ExitStack()
+        running.append(stack)
+        return stack.enter_context(TestClient(create_app(settings_for(forms, **overrides))))
+
+    yield make
+    while running:
+        running.pop().close()
+
+
+@pytest.fixture
+def client(make_client: Callable[..., TestClient]) -> TestClient:
+    """The app serving the demo forms in ``forms/``."""
+    return make_client()
+
+
+@pytest.fixture
+def rows(database_path: Path) -> Callable[..., list[tuple[Any, ...]]]:
+    """Run SQL against the app's database file, as an operator would."""
+
+    def query(sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(database_path) as connection:
+            return connection.execute(sql, params).fetchall()
+
+    return query
+
+
+class Citizen:
+    """A person filling forms through the HTTP interface, one page at a time."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.hidden: dict[str, str] = {}
+        self.page: Any = None
+
+    def open(self, url: str) -> Any:
+        response = self.client.get(url, follow_redirects=True)
+        self._remember(response)
+        return response
+
+    def post(self, url: str, answers: dict[str, Any] | None = None,
+             action: str | None = None, **extra: Any) -> Any:
+        data: dict[str, Any] = {**self.hidden, **(answers or {})}
+        if action is not None:
+            data["_action"] = action
+        data.update(extra)
+        response = self.client.post(url, data=data, follow_redirects=False)
+        self._remember(response)
+        return response
+
+    def follow(self, response: Any) -> Any:
+        assert response.status_code == 303, (response.status_code, errors(response))
+        return self.open(response.headers["location"])
+
+    def _remember(self, response: Any) -> None:
+        self.page = response
+        for name in ("csrf_token", "_token"):
+            match = re.search(rf'name="{name}" value="([^"]*)"', response.text)
+            if match:
+                self.hidden[name] = match.group(1)
+
+
+@pytest.fixture
+def citizen(client: TestClient) -> Citizen:
+    return Citizen(client)
+
+
+def errors(response: Any) -> list[str]:
+    """The inline error messages on a page, as the citizen reads them."""
+    found = re.findall(r'<p class="error-message"[^>]*>(.*?)</p>', response.text, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", m)).replace("Error:", "").replace(
+        "Lỗi:", "").strip() for m in found]
+
+
+def summary_links(response: Any) -> list[tuple[str, str]]:
+    """(target id, message) of each link in the error summary."""
+    block = re.search(r'class="error-summary".*?</ul>', response.text, re.S)
+    if not block:
+        return []
+    return [(target, html.unescape(text)) for target, text in
+            re.findall(r'<a href="#([^"]+)">(.*?)</a>', block.group(0))]
