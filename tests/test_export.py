@@ -8,9 +8,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import Citizen
 from starlette.testclient import TestClient
 
-from conftest import Citizen
 from vnform.app import create_app
 from vnform.cli import main
 from vnform.export import neutralise

@@ -389,8 +389,8 @@ def _shape_problems(exc: ValidationError, index: NodeIndex, source: str) -> list
                 path = (*path, str(loc[-2])) if str(loc[-2]) not in path else path
             elif "[key]" in loc:
                 name = str(loc[-2])
-                message = (f"'{name}' is not a rule with a message (use {', '.join(options)})"
-                           f"{did_you_mean(name, options)}")
+                message = (f"'{name}' is not a rule{did_you_mean(name, options)}; messages "
+                           f"can be given for {', '.join(options)}")
                 at_key = True
                 path = (*path, str(loc[-2])) if str(loc[-2]) not in path else path
             else:
@@ -406,6 +406,10 @@ def _shape_problems(exc: ValidationError, index: NodeIndex, source: str) -> list
             rank = 2
         else:
             message = _plain(error["msg"], value)
+            node = index.node(path)
+            if isinstance(value, bool) and isinstance(node, yaml.ScalarNode) and not node.style:
+                message += (f"; YAML reads an unquoted {node.value} as {str(value).lower()}: "
+                            f"write \"{node.value}\" in quotes")
             rank = 1 + len(loc) / 100
         if path in by_place and by_place[path][0] >= rank:
             continue
@@ -435,6 +439,7 @@ def _path_parts(index: NodeIndex, loc: tuple[Any, ...]) -> set[Any]:
 
 def _plain(msg: str, value: object) -> str:
     shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
+    msg = msg.removeprefix("Value error, ")
     return f"{msg[0].lower()}{msg[1:]} (got {shown})"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints
 
 LANGUAGES = ("vi", "en")
 QUESTION_TYPES = (
@@ -27,7 +27,16 @@ Localized = Annotated[
     str | dict[Language, str],
     Field(description="Text, either one string for every language or one per language code."),
 ]
-DateOrTime = dt.datetime | dt.date
+
+
+def _not_a_number(value: object) -> object:
+    """Refuse numbers where a date goes (pydantic would read 2026 as seconds since 1970)."""
+    if isinstance(value, int | float):
+        raise ValueError("write a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM")
+    return value
+
+
+DateOrTime = Annotated[dt.datetime | dt.date, BeforeValidator(_not_a_number)]
 
 
 class _Model(BaseModel):
@@ -37,7 +46,7 @@ class _Model(BaseModel):
 class Choice(_Model):
     """One answer option."""
 
-    value: Annotated[str, StringConstraints(min_length=1, max_length=100)] | int = Field(
+    value: Annotated[str, StringConstraints(min_length=1, max_length=100)] | StrictInt = Field(
         description="Code stored and exported for this choice."
     )
     label: Localized
