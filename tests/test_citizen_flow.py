@@ -403,3 +403,17 @@ def test_a_changed_form_gets_a_new_version_and_old_answers_stay(make_client, wri
 
 def test_health_endpoint_reports_forms(client) -> None:
     assert client.get("/healthz").json() == {"status": "ok", "forms": 3}
+
+
+def test_error_summary_names_each_question_and_links_to_its_field(citizen: Citizen) -> None:
+    from conftest import summary_links
+
+    citizen.open(SURVEY + "?lang=en")
+    page = citizen.post(SURVEY, {"lan_nop": "abc"})
+    assert summary_links(page) == [
+        ("q-kenh", "How did you submit your application? – Select an answer"),
+        ("q-lan_nop", "How many times did you have to submit or supplement your file? – "
+                      "Enter a whole number, like 12"),
+        ("q-dung_han", "Did you receive the result on time? – Select an answer"),
+    ]
+    assert 'id="q-kenh"' in page.text and 'id="q-lan_nop"' in page.text

@@ -204,7 +204,7 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
         and name.partition(".")[0] not in page_ids
     }
     errors = [
-        {"id": field_id(item["q"], field), "message": message}
+        {"id": field_id(item["q"], field), "question": item["q"].label, "message": message}
         for item in items for field in item["fields"] for message in field.errors
     ]
     visible_pages = _visible_pages(spec, answers)
