@@ -33,16 +33,23 @@ _EMAIL = re.compile(
 )
 # Vietnamese numbers after normalising to the national form: mobiles have 10 digits
 # (03, 05, 07, 08, 09), landlines 11 (02 + area code + subscriber).
-_PHONE = re.compile(r"0(?:[35789]\d{8}|2\d{9})")
+# ASCII digits only: the stored number must be the canonical one, never "09١٢...".
+_PHONE = re.compile(r"0(?:[35789]\d{8}|2\d{9})", re.ASCII)
 _DATE_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# Control characters (NUL, escapes, C1 codes) are never part of an answer; tab and
+# line breaks are.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def clean_text(raw: str, rules: Rules) -> str:
-    _length(raw, rules)
-    if rules.pattern is not None and not rules.pattern.fullmatch(raw):
+    text = _CONTROL.sub("", raw).strip()
+    if not text:
+        return ""
+    _length(text, rules)
+    if rules.pattern is not None and not rules.pattern.fullmatch(text):
         raise Invalid("pattern")
-    return raw
+    return text
 
 
 def clean_integer(raw: str, rules: Rules) -> str:
@@ -72,10 +79,14 @@ def clean_email(raw: str, rules: Rules) -> str:
     if not _EMAIL.fullmatch(raw):
         raise Invalid("invalid")
     local, _, domain = raw.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    address = f"{local}@{domain.lower()}"
+    if rules.pattern is not None and not rules.pattern.fullmatch(address):
+        raise Invalid("pattern")
+    return address
 
 
 def clean_phone(raw: str, rules: Rules) -> str:
+    _length(raw, rules)
     digits = re.sub(r"[\s.\-()]", "", raw)
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
@@ -137,10 +148,12 @@ TEXT_CLEANERS: dict[str, Callable[[str, Rules], str]] = {
 
 
 def _length(raw: str, rules: Rules) -> None:
-    if rules.min_length is not None and len(raw) < rules.min_length:
+    # Browsers post a line break as CR LF but count it as one character, as we do.
+    length = len(raw.replace("\r\n", "\n"))
+    if rules.min_length is not None and length < rules.min_length:
         raise Invalid("min_length", n=rules.min_length)
-    if rules.max_length is not None and len(raw) > rules.max_length:
-        raise Invalid("max_length", n=rules.max_length, over=len(raw) - rules.max_length)
+    if rules.max_length is not None and length > rules.max_length:
+        raise Invalid("max_length", n=rules.max_length, over=length - rules.max_length)
 
 
 def _bounds(value: Decimal | int | dt.date, rules: Rules) -> None:

@@ -1,6 +1,6 @@
-"""WTForms classes built from a form's pages, and the wording of every answer error.
+"""WTForms forms built from a form's pages, and the wording of every answer error.
 
-A page's form class has one field per answer key: the question id, or
+A page's form has one field per answer key: the question id, or
 ``question.row`` for each matrix row. Fields only bind what was posted; each one's
 validator cleans it with :mod:`vnform.cleaning` and words failures in the page's
 language, using the official's custom message where the form file gives one.
@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from wtforms import (
-    Form,
     RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.fields.core import Field
+from wtforms.fields.core import UnboundField
+from wtforms.form import BaseForm
 
 from vnform.cleaning import TEXT_CLEANERS, Invalid, clean_choice, clean_choices
 from vnform.spec import FormSpec, Page, Question
@@ -30,25 +30,22 @@ class Translator(Protocol):
     def gettext(self, message: str) -> str: ...
 
 
-class PageForm(Form):
-    """Base of the generated classes; ``clean`` holds the answers that passed."""
+class PageForm(BaseForm):
+    """A page's fields by answer key; ``clean`` holds the answers that passed.
+
+    Fields are reached as ``form[key]`` only, never as attributes, so a question id
+    such as ``meta`` or ``process`` cannot shadow the form's own methods.
+    """
 
     clean: dict[str, str | list[str]]
 
 
-def page_form_class(page: Page) -> type[PageForm]:
-    """The WTForms class for one page: a field per answer key, named by that key."""
-
-    class GeneratedPageForm(PageForm):
-        pass
-
-    for question in page.questions:
-        for key in question.columns:
-            setattr(GeneratedPageForm, key, _field(question))
-    return GeneratedPageForm
+def page_fields(page: Page) -> list[tuple[str, UnboundField]]:
+    """The fields of one page: one per answer key, named by that key."""
+    return [(key, _field(question)) for question in page.questions for key in question.columns]
 
 
-def _field(question: Question) -> Field:
+def _field(question: Question) -> UnboundField:
     # Choices are checked by our cleaner (with our wording), not by WTForms.
     choices = [SelectChoice(c.value) for c in question.choices]
     if question.multiple:
@@ -64,7 +61,8 @@ def _field(question: Question) -> Field:
 def bind(page: Page, formdata: Any | None = None,
          answers: dict[str, str | list[str]] | None = None) -> PageForm:
     """A page form bound to posted data, or filled with earlier answers for display."""
-    form = page_form_class(page)(formdata=formdata, data=None if formdata else answers)
+    form = PageForm(page_fields(page))
+    form.process(formdata, data=None if formdata else answers)
     form.clean = {}
     return form
 
@@ -112,7 +110,7 @@ def message(question: Question, key: str, problem: Invalid, lang: str,
     if custom is not None:
         return custom.get(lang)
     _ = translator.gettext
-    params = {k: _show(v) for k, v in problem.params.items()}
+    params = {k: _show(v, lang) for k, v in problem.params.items()}
     if problem.rule == "required":
         if question.type == "matrix":
             row = next(r for r in question.rows if key == f"{question.id}.{r.id}")
@@ -131,11 +129,15 @@ def _kind(question: Question) -> str:
     return "choice" if question.choices else "text"
 
 
-def _show(value: object) -> str:
+def _show(value: object, lang: str) -> str:
+    """A limit as the citizen writes it: 15 not 15.0, dates as 27/11/2026, and a
+    decimal comma in Vietnamese (12,5), as the number messages themselves show."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and lang == "vi":
+        return str(value).replace(".", ",")
     return str(value)
 
 

@@ -377,6 +377,7 @@ def _shape_problems(exc: ValidationError, index: NodeIndex, source: str) -> list
             at_key, rank = True, 3
         elif kind == "missing":
             message = f"missing required key '{loc[-1]}'"
+            path = (*path, f"#missing {loc[-1]}")  # one problem per missing key
             rank = 3
         elif kind == "literal_error":
             expected = error.get("ctx", {}).get("expected", "")
@@ -403,6 +404,7 @@ def _shape_problems(exc: ValidationError, index: NodeIndex, source: str) -> list
             rule = ("lowercase letters, digits and '_', starting with a letter" if "_" in pattern
                     else "lowercase letters, digits and '-'")
             message = f"'{value}' is not {what}: use {rule}"
+            at_key = "[key]" in loc
             rank = 2
         else:
             message = _plain(error["msg"], value)
@@ -588,7 +590,8 @@ class _Checker:
                           ("min_choices", "max_choices")):
             a, b = getattr(v, low), getattr(v, high)
             if a is not None and b is not None and _comparable(a, b) and a > b:
-                self.error((*path, high), f"{high} ({b}) is less than {low} ({a})")
+                self.error((*path, high),
+                           f"{high} ({_number(b)}) is less than {low} ({_number(a)})")
         for bound in ("min", "max"):
             value = getattr(v, bound)
             if value is None:
@@ -711,6 +714,11 @@ def _as_datetime(value: dt.date | dt.datetime, end: bool = False) -> dt.datetime
     if isinstance(value, dt.datetime):
         return value
     return dt.datetime.combine(value + dt.timedelta(days=1) if end else value, dt.time())
+
+
+def _number(value: object) -> str:
+    """A bound as the official wrote it: 5, not 5.0."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def _comparable(a: object, b: object) -> bool:

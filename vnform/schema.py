@@ -9,6 +9,7 @@ into the runtime :class:`vnform.spec.FormSpec`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StringConstraints
@@ -29,14 +30,20 @@ Localized = Annotated[
 ]
 
 
-def _not_a_number(value: object) -> object:
-    """Refuse numbers where a date goes (pydantic would read 2026 as seconds since 1970)."""
+def _date_or_time(value: object) -> object:
+    """Read ``YYYY-MM-DD`` text as a date (not midnight), and refuse numbers, which
+    pydantic would read as seconds since 1970."""
     if isinstance(value, int | float):
         raise ValueError("write a date as YYYY-MM-DD, or a date and time as YYYY-MM-DD HH:MM")
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value  # pydantic words the error
     return value
 
 
-DateOrTime = Annotated[dt.datetime | dt.date, BeforeValidator(_not_a_number)]
+DateOrTime = Annotated[dt.datetime | dt.date, BeforeValidator(_date_or_time)]
 
 
 class _Model(BaseModel):
