@@ -38,8 +38,9 @@ check: $(STAMP)
 
 ## messages: extract interface strings and update the Vietnamese catalogue
 messages: $(TEST_STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -o var/messages.pot .
-	$(BIN)/pybabel update -i var/messages.pot -d vnform/locale -D messages --no-location --omit-header -w 100
+	mkdir -p var
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -w 100 -o var/messages.pot .
+	$(BIN)/pybabel update -i var/messages.pot -d vnform/locale -D messages --no-fuzzy-matching -w 100
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* .pytest_cache

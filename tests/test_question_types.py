@@ -233,8 +233,6 @@ def test_textarea_announces_its_default_character_limit(start) -> None:
     assert "You can enter up to 5000 characters." in citizen.page.text
 
 
-@pytest.mark.xfail(strict=True, reason="templates/_fields.html: the textarea's character-limit "
-                   "note has no id and is not in the textarea's aria-describedby")
 def test_textarea_character_limit_note_is_tied_to_the_textarea(start) -> None:
     doc = parse(start("- {id: mo_ta, type: textarea, label: Mô tả}").page)
     note = one(doc, "p", **{"class": "hint char-limit"})
@@ -280,8 +278,6 @@ def test_date_is_a_date_input_with_its_format_tied(start) -> None:
     assert "q-ngay_nop-format" in described_by(control)
 
 
-@pytest.mark.xfail(strict=True, reason="templates/_fields.html: a date input's aria-describedby "
-                   "lists only its format note, so the question's own hint is not tied to it")
 def test_date_hint_is_tied_to_the_input(start) -> None:
     doc = parse(start("""
         - id: ngay_nop
@@ -397,9 +393,6 @@ def test_likert_is_a_scale_of_radios_from_its_choice_list(start) -> None:
     assert find(doc, "div", inside=group, **{"class": "options options--scale"})
 
 
-@pytest.mark.xfail(strict=True, reason="templates/_fields.html: the scale-end note uses the last "
-                   "choice, so a trailing 'does not apply' choice is shown as the top of the "
-                   "scale ('na = Very satisfied')")
 def test_likert_end_labels_name_the_ends_of_the_scale_not_the_not_applicable_choice(
         start) -> None:
     citizen = start("""
@@ -494,8 +487,6 @@ def test_matrix_row_options_have_their_own_ids_and_labels(start) -> None:
     assert label_of(doc, second[4]) == "Very satisfied"
 
 
-@pytest.mark.xfail(strict=True, reason="templates/_fields.html: a matrix question's hint has no "
-                   "id and nothing refers to it with aria-describedby")
 def test_matrix_hint_is_tied_to_the_matrix(start) -> None:
     doc = parse(start(MATRIX + "  hint: {vi: Mỗi hàng một lựa chọn, en: One per row}\n",
                       extra=SCALE).page)
@@ -707,9 +698,6 @@ def test_not_applicable_choice_on_a_scale_stores_its_value_without_a_number(
     assert stored() == [("hai_long", "na", None, None)]
 
 
-@pytest.mark.xfail(strict=True, reason="vnform/answers.py _row: a not_applicable choice with a "
-                   "numeric code (e.g. 9 'does not apply') is stored with number 9.0, so it "
-                   "counts in averages")
 def test_not_applicable_choice_with_a_numeric_code_stores_no_number(start, stored) -> None:
     citizen = start("""
         - id: hai_long

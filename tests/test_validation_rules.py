@@ -925,3 +925,22 @@ def test_fixing_the_errors_then_stores_the_response(start, stored) -> None:
     refused(citizen, {"tuoi": "9"})
     accepted(citizen, {"tuoi": "19"})
     assert stored() == [("tuoi", "19", 19.0, None)]
+
+
+def test_a_limit_of_one_is_worded_in_the_singular(write_form, make_client, forms_dir) -> None:
+    write_form("""
+        id: mot
+        title: Một
+        agency: a
+        languages: [vi, en]
+        questions:
+          - id: kenh
+            type: multiple_choice
+            label: Kênh
+            validate: {max_choices: 1}
+            choices: [{value: a, label: A}, {value: b, label: B}]
+    """)
+    citizen = Citizen(make_client(forms_dir))
+    citizen.open("/f/mot?lang=en")
+    page = citizen.post("/f/mot", {"kenh": ["a", "b"]})
+    assert errors(page) == ["Select no more than 1 option"]

@@ -63,6 +63,10 @@ def _row(question: Question, key: str, value: str) -> AnswerRow:
     if question.type in TEXT_TYPES:
         return AnswerRow(key, None, None, value)
     number = None
+    choice = question.choice(value) if question.choices else None
+    if choice is not None and choice.not_applicable:
+        # "Does not apply" is no point on the scale, whatever its code.
+        return AnswerRow(key, value, None, None)
     if question.numeric:
         try:
             number = float(value)

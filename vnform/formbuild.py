@@ -9,7 +9,7 @@ language, using the official's custom message where the form file gives one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from wtforms import (
@@ -23,11 +23,13 @@ from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
 
 from vnform.cleaning import TEXT_CLEANERS, Invalid, clean_choice, clean_choices
-from vnform.spec import FormSpec, Page, Question
+from vnform.spec import Page, Question
 
 
 class Translator(Protocol):
     def gettext(self, message: str) -> str: ...
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
 
 class PageForm(BaseForm):
@@ -109,24 +111,50 @@ def message(question: Question, key: str, problem: Invalid, lang: str,
     custom = question.rules.messages.get(problem.rule)
     if custom is not None:
         return custom.get(lang)
-    _ = translator.gettext
     params = {k: _show(v, lang) for k, v in problem.params.items()}
-    if problem.rule == "required":
+    if question.type == "matrix":
+        row = next(r for r in question.rows if key == f"{question.id}.{r.id}")
+        params["row"] = row.label.get(lang)
+    return _builtin(question, problem, translator) % params
+
+
+def _builtin(question: Question, problem: Invalid, translator: Translator) -> str:
+    """Our wording: say what to do, GOV.UK style ("Enter…", "Select…")."""
+    _, ngettext = translator.gettext, translator.ngettext
+    rule, n = problem.rule, int(str(problem.params.get("n", 0)))
+    if rule == "required":
         if question.type == "matrix":
-            row = next(r for r in question.rows if key == f"{question.id}.{r.id}")
-            return _("Select an answer for “%(row)s”") % {"row": row.label.get(lang)}
+            return _("Select an answer for “%(row)s”")
         if question.multiple:
             return _("Select at least one option")
-        if question.choices:
-            return _("Select an answer")
-        return _("Enter an answer")
-    return _WORDING[(problem.rule, _kind(question))](_) % params
-
-
-def _kind(question: Question) -> str:
-    if question.type in ("integer", "decimal", "email", "phone", "date"):
-        return question.type
-    return "choice" if question.choices else "text"
+        return _("Select an answer") if question.choices else _("Enter an answer")
+    if rule == "invalid":
+        return {
+            "integer": _("Enter a whole number, like 12"),
+            "decimal": _("Enter a number, like 12 or 12.5"),
+            "email": _("Enter an email address in the correct format, like name@example.com"),
+            "phone": _("Enter a Vietnamese phone number, like 0912 345 678 or 024 3826 1234"),
+            "date": _("Enter a real date, like 27/11/2026"),
+        }[question.type]
+    if rule in ("min", "max") and question.type == "date":
+        return (_("Enter a date on or after %(limit)s") if rule == "min"
+                else _("Enter a date on or before %(limit)s"))
+    if rule in ("min", "max"):
+        return (_("Enter a number that is %(limit)s or more") if rule == "min"
+                else _("Enter a number that is %(limit)s or less"))
+    if rule == "min_length":
+        return ngettext("Enter at least %(n)s character", "Enter at least %(n)s characters", n)
+    if rule == "max_length":
+        return ngettext("Enter %(n)s character or fewer (remove %(over)s)",
+                        "Enter %(n)s characters or fewer (remove %(over)s)", n)
+    if rule == "pattern":
+        return _("Enter the answer in the format asked for")
+    if rule == "min_choices":
+        return ngettext("Select at least %(n)s option", "Select at least %(n)s options", n)
+    if rule == "max_choices":
+        return ngettext("Select no more than %(n)s option",
+                        "Select no more than %(n)s options", n)
+    return _("Select one of the options shown")  # "choice": a value not offered
 
 
 def _show(value: object, lang: str) -> str:
@@ -139,40 +167,3 @@ def _show(value: object, lang: str) -> str:
     if isinstance(value, float) and lang == "vi":
         return str(value).replace(".", ",")
     return str(value)
-
-
-Wording = Callable[[Callable[[str], str]], str]
-_WORDING: dict[tuple[str, str], Wording] = {
-    ("invalid", "integer"): lambda _: _("Enter a whole number, like 12"),
-    ("invalid", "decimal"): lambda _: _("Enter a number, like 12 or 12.5"),
-    ("invalid", "email"): lambda _: _(
-        "Enter an email address in the correct format, like name@example.com"),
-    ("invalid", "phone"): lambda _: _(
-        "Enter a Vietnamese phone number, like 0912 345 678 or 024 3826 1234"),
-    ("invalid", "date"): lambda _: _("Enter a real date, like 27/11/2026"),
-    ("min", "integer"): lambda _: _("Enter a number that is %(limit)s or more"),
-    ("min", "decimal"): lambda _: _("Enter a number that is %(limit)s or more"),
-    ("max", "integer"): lambda _: _("Enter a number that is %(limit)s or less"),
-    ("max", "decimal"): lambda _: _("Enter a number that is %(limit)s or less"),
-    ("min", "date"): lambda _: _("Enter a date on or after %(limit)s"),
-    ("max", "date"): lambda _: _("Enter a date on or before %(limit)s"),
-    ("min_length", "text"): lambda _: _("Enter at least %(n)s characters"),
-    ("min_length", "email"): lambda _: _("Enter at least %(n)s characters"),
-    ("min_length", "phone"): lambda _: _("Enter at least %(n)s characters"),
-    ("max_length", "text"): lambda _: _(
-        "Enter %(n)s characters or fewer (remove %(over)s)"),
-    ("max_length", "email"): lambda _: _(
-        "Enter %(n)s characters or fewer (remove %(over)s)"),
-    ("max_length", "phone"): lambda _: _(
-        "Enter %(n)s characters or fewer (remove %(over)s)"),
-    ("pattern", "text"): lambda _: _("Enter the answer in the format asked for"),
-    ("pattern", "phone"): lambda _: _("Enter the answer in the format asked for"),
-    ("pattern", "email"): lambda _: _("Enter the answer in the format asked for"),
-    ("choice", "choice"): lambda _: _("Select one of the options shown"),
-    ("min_choices", "choice"): lambda _: _("Select at least %(n)s options"),
-    ("max_choices", "choice"): lambda _: _("Select no more than %(n)s options"),
-}
-
-
-def first_page(spec: FormSpec) -> Page:
-    return spec.pages[0]
