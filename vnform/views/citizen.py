@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import hashlib
 import re
+import secrets
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -204,7 +205,7 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
         and name.partition(".")[0] not in page_ids
     }
     errors = [
-        {"id": field_id(item["q"], field), "question": item["q"].label, "message": message}
+        {"id": field_id(field), "question": item["q"].label, "message": message}
         for item in items for field in item["fields"] for message in field.errors
     ]
     visible_pages = _visible_pages(spec, answers)
@@ -217,7 +218,7 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
     }, lang=lang, languages=spec.languages)
 
 
-def field_id(question: Question, field: Any) -> str:
+def field_id(field: Any) -> str:
     """HTML id of a field (and of its first option, which error links focus)."""
     return "q-" + field.name.replace(".", "-")
 
@@ -317,8 +318,6 @@ def _check_post(request: Request, data: Any) -> str:
 
 def _session_token(request: Request, spec: FormSpec) -> str:
     """This visit's one-time token for *spec*, created when first needed."""
-    import secrets
-
     tokens = request.session.get("tokens", {})
     if spec.id not in tokens:
         tokens[spec.id] = secrets.token_urlsafe(24)
