@@ -15,6 +15,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from vnform.app import create_app
+from vnform.loader import load_text
 from vnform.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,3 +153,36 @@ def summary_links(response: Any) -> list[tuple[str, str]]:
         return []
     return [(target, html.unescape(text)) for target, text in
             re.findall(r'<a href="#([^"]+)">(.*?)</a>', block.group(0))]
+
+
+TRIAL_URL = "/f/thu"
+TRIAL_HEAD = """\
+id: thu
+title: {vi: Biểu mẫu thử, en: Test form}
+agency: so-thu
+languages: [vi, en]
+"""
+
+
+@pytest.fixture
+def start(write_form, forms_dir, make_client) -> Callable[..., Citizen]:
+    """Serve a one-page form made of *questions* (YAML list) at /f/thu, open it in *lang*."""
+
+    def open_form(questions: str, lang: str = "en", extra: str = "") -> Citizen:
+        text = TRIAL_HEAD + extra + "questions:\n" + textwrap.indent(
+            textwrap.dedent(questions).strip("\n"), "  ") + "\n"
+        loaded = load_text(text)
+        assert loaded.spec is not None, [str(p) for p in loaded.problems]
+        write_form(text)
+        citizen = Citizen(make_client(forms_dir))
+        page = citizen.open(f"{TRIAL_URL}?lang={lang}")
+        assert page.status_code == 200, page.status_code
+        return citizen
+
+    return open_form
+
+
+@pytest.fixture
+def stored(rows) -> Callable[[], list[tuple[Any, ...]]]:
+    """(question, value, number, text) of every stored answer, in storage order."""
+    return lambda: rows("select question, value, number, text from answer order by id")

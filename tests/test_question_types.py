@@ -6,24 +6,15 @@ SQLite file), answers it as a citizen would and reads the page or the database.
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from conftest import Citizen, errors
+from conftest import TRIAL_HEAD, TRIAL_URL, Citizen, errors
 
-from vnform.loader import load_text
-
-URL = "/f/thu"
-HEAD = """\
-id: thu
-title: {vi: Biểu mẫu thử, en: Test form}
-agency: so-thu
-languages: [vi, en]
-"""
+URL = TRIAL_URL
+HEAD = TRIAL_HEAD
 SCALE = """\
 choice_lists:
   hai_long:
@@ -145,30 +136,6 @@ def legend_of(doc: list[Element], fieldset: Element) -> str:
 
 
 # --- fixtures ---
-
-@pytest.fixture
-def start(write_form, forms_dir, make_client) -> Callable[..., Citizen]:
-    """Serve a one-page form made of *questions* (YAML list) and open it in *lang*."""
-
-    def open_form(questions: str, lang: str = "en", extra: str = "") -> Citizen:
-        text = HEAD + extra + "questions:\n" + textwrap.indent(
-            textwrap.dedent(questions).strip("\n"), "  ") + "\n"
-        loaded = load_text(text)
-        assert loaded.spec is not None, [str(p) for p in loaded.problems]
-        write_form(text)
-        citizen = Citizen(make_client(forms_dir))
-        page = citizen.open(f"{URL}?lang={lang}")
-        assert page.status_code == 200, page.status_code
-        return citizen
-
-    return open_form
-
-
-@pytest.fixture
-def stored(rows) -> Callable[[], list[tuple[Any, ...]]]:
-    """(question, value, number, text) of every stored answer, in storage order."""
-    return lambda: rows("select question, value, number, text from answer order by id")
-
 
 def submit(citizen: Citizen, answers: dict[str, Any]) -> Any:
     response = citizen.post(URL, answers)

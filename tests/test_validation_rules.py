@@ -10,22 +10,14 @@ from __future__ import annotations
 
 import html
 import re
-import textwrap
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import Citizen, errors, summary_links
+from conftest import TRIAL_HEAD, TRIAL_URL, Citizen, errors, summary_links
 
-from vnform.loader import load_text
-
-URL = "/f/thu"
-HEAD = """\
-id: thu
-title: {vi: Biểu mẫu thử, en: Test form}
-agency: so-thu
-languages: [vi, en]
-"""
+URL = TRIAL_URL
+HEAD = TRIAL_HEAD
 CHOICES = "[{value: a, label: {vi: Một, en: One}}, {value: b, label: {vi: Hai, en: Two}}]"
 KENH = """
 - id: kenh
@@ -49,30 +41,6 @@ MATRIX = """
     - {id: can_bo, label: {vi: Cán bộ, en: Staff}}
     - {id: ket_qua, label: {vi: Kết quả, en: Result}}
 """
-
-
-@pytest.fixture
-def start(write_form, forms_dir, make_client) -> Callable[..., Citizen]:
-    """Serve a one-page form made of *questions* (YAML list) and open it in *lang*."""
-
-    def open_form(questions: str, lang: str = "en") -> Citizen:
-        text = HEAD + "questions:\n" + textwrap.indent(
-            textwrap.dedent(questions).strip("\n"), "  ") + "\n"
-        loaded = load_text(text)
-        assert loaded.spec is not None, [str(p) for p in loaded.problems]
-        write_form(text)
-        citizen = Citizen(make_client(forms_dir))
-        page = citizen.open(f"{URL}?lang={lang}")
-        assert page.status_code == 200, page.status_code
-        return citizen
-
-    return open_form
-
-
-@pytest.fixture
-def stored(rows) -> Callable[[], list[tuple[Any, ...]]]:
-    """(question, value, number, text) of every stored answer, in storage order."""
-    return lambda: rows("select question, value, number, text from answer order by id")
 
 
 @pytest.fixture
