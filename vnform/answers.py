@@ -7,6 +7,7 @@ choice. It is what drafts keep, what conditions read and what is stored.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -78,3 +79,15 @@ def _row(question: Question, key: str, value: str) -> AnswerRow:
 def join_values(values: Iterable[str]) -> str:
     """How a multiple-choice answer reads in one export cell."""
     return ";".join(values)
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    """A response as read back: answers by key, each a list (one value, or several
+    for multiple choice)."""
+
+    id: int
+    submitted_at: dt.datetime
+    language: str
+    version: str
+    answers: dict[str, list[str]]

@@ -23,7 +23,7 @@ from vnform import store
 from vnform.middleware import BodyLimit
 from vnform.registry import Registry
 from vnform.settings import Settings
-from vnform.views import citizen, errors
+from vnform.views import admin, auth, citizen, errors
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -57,6 +57,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/f/{form_id}/review", citizen.review, methods=["GET", "POST"], name="review"),
         Route("/f/{form_id}/thanks", citizen.thanks, name="thanks"),
         Route("/healthz", citizen.health, name="health"),
+        Route("/admin", admin.index, name="admin"),
+        Route("/admin/login", auth.login, methods=["GET", "POST"], name="login"),
+        Route("/admin/logout", auth.logout, methods=["POST"], name="logout"),
+        Route("/admin/audit", admin.audit, name="audit"),
+        Route("/admin/forms/{form_id}", admin.dashboard, name="dashboard"),
+        Route("/admin/forms/{form_id}/responses", admin.responses, name="responses"),
+        Route("/admin/forms/{form_id}/responses/{response_id:int}", admin.response,
+              name="response"),
+        Route("/admin/forms/{form_id}/texts/{question_id}", admin.text_answers, name="texts"),
+        Route("/admin/forms/{form_id}/export.{format}", admin.download, name="export"),
+        Route("/admin/forms/{form_id}/dictionary.csv", admin.dictionary, name="dictionary"),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     middleware = [
@@ -82,6 +93,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
         lstrip_blocks=True,
     )
     env.filters["tr"] = _translate_text
+    env.filters["local"] = _local_time
     return Jinja2Templates(env=env)
 
 
@@ -93,3 +105,14 @@ def _translate_text(context: jinja2.runtime.Context, text: Any) -> str:
     if getattr(text, "msgid", None) and not text.values:
         return str(context["gettext"](text.msgid))
     return str(text.get(context["lang"]))
+
+
+@jinja2.pass_context
+def _local_time(context: jinja2.runtime.Context, moment: dt.datetime | None,
+                fmt: str = "%d/%m/%Y %H:%M") -> str:
+    """``{{ moment|local }}``: a UTC time shown in the deployment's time zone."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(context["tz"]).strftime(fmt)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from vnform import __version__
+from vnform.accounts import ROLES
 from vnform.settings import Settings
 
 
@@ -46,12 +48,46 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export a form's responses")
     export.add_argument("form_id")
-    export.add_argument("--format", choices=["csv"], default="csv")
+    export.add_argument("--format", choices=["csv", "xlsx", "jsonl"], default="csv")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     export.add_argument("--excel", action="store_true",
-                        help="start with a byte-order mark so Excel reads UTF-8")
+                        help="CSV: start with a byte-order mark so Excel reads UTF-8")
+    export.add_argument("--since", type=_date, help="first day (YYYY-MM-DD, local time)")
+    export.add_argument("--until", type=_date, help="last day, included (YYYY-MM-DD)")
+    export.add_argument("--version", dest="form_version", help="only this form version")
+    export.add_argument("--labels", action="store_true",
+                        help="choice labels (in the form's first language) instead of codes")
+    export.add_argument("--dictionary", action="store_true",
+                        help="write the data dictionary (CSV) instead of the responses")
     _common(export)
     export.set_defaults(run=_export)
+
+    user = commands.add_parser("user", help="manage officials' accounts")
+    users = user.add_subparsers(title="user commands", required=True)
+    add = users.add_parser("add", help="create an account")
+    add.add_argument("email")
+    add.add_argument("--role", choices=ROLES, required=True)
+    add.add_argument("--agency", dest="agencies", action="append", default=[],
+                     help="agency code the account may see (repeat for several)")
+    add.add_argument("--password-stdin", action="store_true",
+                     help="read the password from standard input instead of prompting")
+    _common(add)
+    add.set_defaults(run=_user_add)
+    listing = users.add_parser("list", help="list accounts")
+    _common(listing)
+    listing.set_defaults(run=_user_list)
+    for name, helptext, run in (("disable", "disable an account and end its sessions",
+                                 _user_disable),
+                                ("enable", "enable a disabled account", _user_enable)):
+        sub = users.add_parser(name, help=helptext)
+        sub.add_argument("email")
+        _common(sub)
+        sub.set_defaults(run=run)
+    password = users.add_parser("set-password", help="set a new password; ends sessions")
+    password.add_argument("email")
+    password.add_argument("--password-stdin", action="store_true")
+    _common(password)
+    password.set_defaults(run=_user_set_password)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--db", dest="database_url", help="database URL")
@@ -110,38 +146,212 @@ def _check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return 1 if failed else 0
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def _export(args: argparse.Namespace) -> int:
     return asyncio.run(_export_async(args))
 
 
 async def _export_async(args: argparse.Namespace) -> int:
-    from vnform import store
-    from vnform.export import answer_columns, csv_stream
-    from vnform.loader import build_from_definition
+    from zoneinfo import ZoneInfo
+
+    from vnform import export, store
+    from vnform.datasets import export_columns
+    from vnform.filters import Filters
     from vnform.registry import Registry
 
     settings = _settings(args)
     current = Registry.load(settings.forms_dir).forms.get(args.form_id)
+    filters = Filters(since=args.since, until=args.until, version=args.form_version)
+    tz = ZoneInfo(settings.timezone)
     async with store.opened(settings.database_url):
-        stored = await store.stored_versions(args.form_id)
-        older = [build_from_definition(d) for v, d in reversed(stored)
-                 if current is None or v != current.version]
-        if current is None:
-            if not older:
-                print(f"vnform: no form '{args.form_id}' in {settings.forms_dir} or the "
-                      "database", file=sys.stderr)
-                return 1
-            current, older = older[0], older[1:]
-        columns = answer_columns(current, older)
-        out = args.output.open("w", encoding="utf-8", newline="") if args.output else None
-        target = out or sys.stdout
+        found = await export_columns(args.form_id, current)
+        if found is None:
+            print(f"vnform: no form '{args.form_id}' in {settings.forms_dir} or the "
+                  "database", file=sys.stderr)
+            return 1
+        spec, cols = found
+        if args.dictionary:
+            _write(args.output, export.dictionary_csv(cols, excel=args.excel))
+            return 0
+        labels = spec.languages[0] if args.labels else None
+        rows = 0
+
+        def count(n: int) -> None:
+            nonlocal rows
+            rows += n
+
+        batches = store.iter_responses(args.form_id, filters, tz)
+        if args.format == "xlsx":
+            if args.output is None:
+                print("vnform: XLSX needs --output FILE", file=sys.stderr)
+                return 2
+            with args.output.open("wb") as out:
+                async for chunk in export.xlsx_stream(cols, batches, labels=labels,
+                                                      counted=count):
+                    out.write(chunk)
+        else:
+            stream = (export.csv_stream(cols, batches, excel=args.excel, labels=labels,
+                                        counted=count)
+                      if args.format == "csv"
+                      else export.jsonl_stream(cols, batches, labels=labels, counted=count))
+            out = args.output.open("w", encoding="utf-8", newline="") if args.output else None
+            try:
+                async for chunk in stream:
+                    (out or sys.stdout).write(chunk)
+            finally:
+                if out:
+                    out.close()
+        await store.audit("export", actor=_cli_actor(), form_id=args.form_id,
+                          format=args.format, rows=rows, via="cli", **filters.describe())
+    return 0
+
+
+def _write(path: Path | None, text: str) -> None:
+    if path is None:
+        sys.stdout.write(text)
+    else:
+        path.write_text(text, encoding="utf-8", newline="")
+
+
+def _cli_actor() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _read_password(args: argparse.Namespace, email: str) -> str | None:
+    """The new password, from stdin or two prompts; None (with a message) when unusable."""
+    import getpass
+
+    from vnform.passwords import password_problems
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("vnform: the passwords do not match", file=sys.stderr)
+            return None
+    problems = password_problems(password, email)
+    for problem in problems:
+        print(f"vnform: {problem}", file=sys.stderr)
+    return None if problems else password
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from vnform.accounts import normalise_email, valid_email
+    from vnform.registry import Registry
+
+    email = normalise_email(args.email)
+    if not valid_email(email):
+        print(f"vnform: not an email address: {args.email!r}", file=sys.stderr)
+        return 2
+    if args.role == "analyst" and not args.agencies:
+        print("vnform: an analyst needs at least one --agency", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    known = {spec.agency for spec in Registry.load(settings.forms_dir).forms.values()}
+    for agency in sorted(set(args.agencies) - known):
+        print(f"vnform: warning: no form in {settings.forms_dir} belongs to agency "
+              f"'{agency}'", file=sys.stderr)
+    password = _read_password(args, email)
+    if password is None:
+        return 1
+    return asyncio.run(_user_add_async(settings, email, args.role, args.agencies, password))
+
+
+async def _user_add_async(settings: Settings, email: str, role: str, agencies: list[str],
+                          password: str) -> int:
+    from vnform import store
+    from vnform.passwords import hash_password_async
+
+    password_hash = await hash_password_async(password)
+    async with store.opened(settings.database_url):
         try:
-            async for chunk in csv_stream(columns, store.iter_responses(args.form_id),
-                                          excel=args.excel):
-                target.write(chunk)
-        finally:
-            if out:
-                out.close()
+            await store.create_user(email, password_hash, role, agencies)
+        except store.UserExists:
+            print(f"vnform: an account for {email} exists already", file=sys.stderr)
+            return 1
+        await store.audit("user_added", actor=_cli_actor(), email=email, role=role,
+                          agencies=sorted(set(agencies)))
+    print(f"vnform: added {role} {email}", file=sys.stderr)
+    return 0
+
+
+def _user_list(args: argparse.Namespace) -> int:
+    from vnform import store
+
+    async def run() -> list:
+        async with store.opened(_settings(args).database_url):
+            return await store.list_users()
+
+    for official in asyncio.run(run()):
+        state = "disabled" if official.disabled else "active"
+        agencies = ",".join(official.agencies) or "-"
+        print(f"{official.email}\t{official.role}\t{agencies}\t{state}")
+    return 0
+
+
+def _user_disable(args: argparse.Namespace) -> int:
+    return _user_toggle(args, disabled=True)
+
+
+def _user_enable(args: argparse.Namespace) -> int:
+    return _user_toggle(args, disabled=False)
+
+
+def _user_toggle(args: argparse.Namespace, disabled: bool) -> int:
+    from vnform import store
+    from vnform.accounts import normalise_email
+
+    email = normalise_email(args.email)
+
+    async def run() -> bool:
+        async with store.opened(_settings(args).database_url):
+            changed = await store.set_disabled(email, disabled)
+            if changed:
+                await store.audit("user_disabled" if disabled else "user_enabled",
+                                  actor=_cli_actor(), email=email)
+            return changed
+
+    if not asyncio.run(run()):
+        print(f"vnform: no account for {email}", file=sys.stderr)
+        return 1
+    print(f"vnform: {'disabled' if disabled else 'enabled'} {email}", file=sys.stderr)
+    return 0
+
+
+def _user_set_password(args: argparse.Namespace) -> int:
+    from vnform import store
+    from vnform.accounts import normalise_email
+    from vnform.passwords import hash_password_async
+
+    email = normalise_email(args.email)
+    password = _read_password(args, email)
+    if password is None:
+        return 1
+
+    async def run() -> bool:
+        password_hash = await hash_password_async(password)
+        async with store.opened(_settings(args).database_url):
+            changed = await store.set_password(email, password_hash)
+            if changed:
+                await store.audit("password_changed", actor=_cli_actor(), email=email)
+            return changed
+
+    if not asyncio.run(run()):
+        print(f"vnform: no account for {email}", file=sys.stderr)
+        return 1
+    print(f"vnform: password changed for {email}; its sessions have ended", file=sys.stderr)
     return 0
 
 

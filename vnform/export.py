@@ -1,19 +1,33 @@
-"""Exports: responses as CSV, streamed batch by batch, safe to open in a spreadsheet."""
+"""Exports: responses as CSV, XLSX or JSON Lines, streamed batch by batch.
+
+Columns are stable across versions of a form: the current version's answer keys in
+order, then keys that only older versions had, so a column never moves because a
+later version dropped a question. Every format a spreadsheet opens has formula-like
+text neutralised (OWASP CSV injection).
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import json
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
+import tempfile
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
 
-from vnform.answers import join_values
-from vnform.spec import FormSpec
-from vnform.store import StoredResponse
+from vnform.answers import StoredResponse, join_values
+from vnform.spec import FormSpec, Question, Row, Text
 
 FIXED_COLUMNS = ("response_id", "submitted_at", "language", "form_version")
 BOM = "\ufeff"
+FORMATS = ("csv", "xlsx", "jsonl")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+}
 # OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -26,43 +40,143 @@ def neutralise(cell: str) -> str:
     return cell
 
 
-def answer_columns(current: FormSpec, older: Iterable[FormSpec] = ()) -> list[str]:
-    """Answer columns: the current version's order, then questions later versions retired.
+@dataclass(frozen=True)
+class Column:
+    """One answer column: its key, the question it comes from, the versions it is in."""
 
-    A column keeps its name across versions, so files of different dates line up.
-    """
-    columns = list(current.columns)
-    seen = set(columns)
-    for spec in older:
-        for column in spec.columns:
-            if column not in seen:
-                columns.append(column)
-                seen.add(column)
-    return columns
+    key: str
+    question: Question
+    row: Row | None
+    versions: tuple[str, ...]
 
-
-def csv_row(response: StoredResponse, columns: Sequence[str]) -> list[str]:
-    cells = [
-        str(response.id),
-        _utc(response.submitted_at),
-        response.language,
-        response.version,
-    ]
-    cells.extend(join_values(response.answers.get(column, ())) for column in columns)
-    return [neutralise(cell) for cell in cells]
+    def label(self, value: str, lang: str) -> str:
+        choice = self.question.choice(value)
+        if choice is None:
+            return value
+        return choice.label.get(lang) if choice.label.values else (choice.label.msgid or value)
 
 
-async def csv_stream(
-    columns: Sequence[str], batches: AsyncIterable[list[StoredResponse]], excel: bool = False
-) -> AsyncIterator[str]:
-    """The CSV text, one chunk per batch of responses (memory stays flat)."""
+def columns(current: FormSpec, older: Sequence[FormSpec] = ()) -> list[Column]:
+    """Answer columns of a form across its versions (*older* newest first)."""
+    specs = [current, *older]
+    found: dict[str, tuple[Question, Row | None]] = {}
+    versions: dict[str, list[str]] = {}
+    for spec in specs:
+        for question in spec.questions:
+            rows: list[Row | None] = list(question.rows) if question.type == "matrix" else [None]
+            for row in rows:
+                key = f"{question.id}.{row.id}" if row else question.id
+                found.setdefault(key, (question, row))
+                versions.setdefault(key, []).append(spec.version)
+    return [Column(key, q, row, tuple(versions[key])) for key, (q, row) in found.items()]
+
+
+def answer_columns(current: FormSpec, older: Sequence[FormSpec] = ()) -> list[str]:
+    return [column.key for column in columns(current, older)]
+
+
+def _values(response: StoredResponse, column: Column, labels: str | None) -> list[str]:
+    values = response.answers.get(column.key, [])
+    return [column.label(v, labels) for v in values] if labels else list(values)
+
+
+def _utc(moment: dt.datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def text_row(response: StoredResponse, cols: Sequence[Column],
+             labels: str | None = None) -> list[str]:
+    """A response as text cells: fixed columns, then one cell per answer column."""
+    cells = [str(response.id), _utc(response.submitted_at), response.language, response.version]
+    cells.extend(join_values(_values(response, column, labels)) for column in cols)
+    return cells
+
+
+Batches = AsyncIterable[list[StoredResponse]]
+
+
+async def csv_stream(cols: Sequence[Column], batches: Batches, *, excel: bool = False,
+                     labels: str | None = None,
+                     counted: Callable[[int], None] | None = None) -> AsyncIterator[str]:
+    """CSV text, one chunk per batch of responses (memory stays flat)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*FIXED_COLUMNS, *columns])
+    writer.writerow([*FIXED_COLUMNS, *(c.key for c in cols)])
     yield (BOM if excel else "") + _drain(buffer)
     async for batch in batches:
-        writer.writerows(csv_row(response, columns) for response in batch)
+        writer.writerows([neutralise(cell) for cell in text_row(r, cols, labels)]
+                         for r in batch)
+        if counted:
+            counted(len(batch))
         yield _drain(buffer)
+
+
+async def jsonl_stream(cols: Sequence[Column], batches: Batches, *, labels: str | None = None,
+                       counted: Callable[[int], None] | None = None) -> AsyncIterator[str]:
+    """One JSON object per line and response; multiple choice as a list, unanswered as null.
+
+    JSON Lines is read by programs, not spreadsheets, so values are exact (not neutralised).
+    """
+    for_key = {c.key: c for c in cols}
+    async for batch in batches:
+        lines = []
+        for response in batch:
+            answers: dict[str, object] = {}
+            for key, column in for_key.items():
+                values = _values(response, column, labels)
+                answers[key] = (values if column.question.multiple
+                                else (values[0] if values else None))
+            lines.append(json.dumps({
+                "response_id": response.id, "submitted_at": _utc(response.submitted_at),
+                "language": response.language, "form_version": response.version,
+                "answers": answers,
+            }, ensure_ascii=False) + "\n")
+        if counted:
+            counted(len(batch))
+        yield "".join(lines)
+
+
+async def xlsx_stream(cols: Sequence[Column], batches: Batches, *, labels: str | None = None,
+                      sheet_title: str = "responses",
+                      counted: Callable[[int], None] | None = None) -> AsyncIterator[bytes]:
+    """An XLSX workbook built with openpyxl's write-only mode (rows go to a temporary
+    file, not memory), then sent in chunks. Numbers are numeric cells."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.append([*FIXED_COLUMNS, *(c.key for c in cols)])
+    numeric = [c.question.numeric and not c.question.multiple and not labels for c in cols]
+    async for batch in batches:
+        for response in batch:
+            cells = text_row(response, cols, labels)
+            row: list[object] = [response.id, cells[1], cells[2], cells[3]]
+            for is_number, text in zip(numeric, cells[4:], strict=True):
+                row.append(_number(text) if is_number and _NUMBER.fullmatch(text) else
+                           _text_cell(sheet, text, WriteOnlyCell))
+            sheet.append(row)
+        if counted:
+            counted(len(batch))
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        workbook.save(spool)
+        spool.seek(0)
+        while chunk := spool.read(64 * 1024):
+            yield chunk
+
+
+def _number(text: str) -> int | float:
+    return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+def _text_cell(sheet: object, text: str, cell_type: type) -> object:
+    # openpyxl stores any string starting with "=" as a formula: neutralise, and mark
+    # the cell as a string so nothing else is interpreted either.
+    cell = cell_type(sheet, value=neutralise(text))
+    cell.data_type = "s"
+    return cell
 
 
 def _drain(buffer: io.StringIO) -> str:
@@ -72,7 +186,49 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-def _utc(moment: dt.datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+DICTIONARY_COLUMNS = ("column", "type", "question_vi", "question_en", "row_vi", "row_en",
+                      "choices", "versions")
+
+
+def dictionary_rows(cols: Sequence[Column]) -> list[list[str]]:
+    """The data dictionary: what every answer column holds, in each language."""
+    rows = [list(DICTIONARY_COLUMNS)]
+    fixed = {
+        "response_id": ("Số thứ tự phản hồi", "Response number"),
+        "submitted_at": ("Thời điểm gửi, giờ UTC (ISO 8601)", "Time submitted, UTC (ISO 8601)"),
+        "language": ("Ngôn ngữ biểu mẫu (vi, en)", "Language of the form (vi, en)"),
+        "form_version": ("Phiên bản biểu mẫu", "Version of the form definition"),
+    }
+    for name, (vi, en) in fixed.items():
+        rows.append([name, "meta", vi, en, "", "", "", ""])
+    for column in cols:
+        q = column.question
+        choices = " | ".join(
+            f"{c.value} = {_both(c.label)}" + (" (n/a)" if c.not_applicable else "")
+            for c in q.choices
+        )
+        rows.append([
+            column.key, q.type, q.label.get("vi"), q.label.get("en"),
+            column.row.label.get("vi") if column.row else "",
+            column.row.label.get("en") if column.row else "",
+            choices, " ".join(column.versions),
+        ])
+    return [[neutralise(cell) for cell in row] for row in rows]
+
+
+def _both(text: Text) -> str:
+    if not text.values:
+        return text.msgid or ""
+    vi, en = text.get("vi"), text.get("en")
+    return vi if vi == en else f"{vi} / {en}"
+
+
+def dictionary_csv(cols: Sequence[Column], excel: bool = False) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(dictionary_rows(cols))
+    return (BOM if excel else "") + buffer.getvalue()
+
+
+def file_name(form_id: str, day: dt.date, extension: str, suffix: str = "") -> str:
+    """``<form>-<date>[-suffix].<ext>``: sortable, and ASCII because form ids are slugs."""
+    return f"{form_id}-{day.isoformat()}{suffix}.{extension}"

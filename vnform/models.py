@@ -1,4 +1,9 @@
-"""Database tables. Only :mod:`vnform.store` uses these; everything else goes through it."""
+"""Database tables. Only :mod:`vnform.store` uses these; everything else goes through it.
+
+Tortoise copies class docstrings and ``#:`` comments into SQL comments, and its SQLite
+migration runner splits statements at every semicolon, comments included: keep
+semicolons out of those texts.
+"""
 
 from __future__ import annotations
 
@@ -34,7 +39,11 @@ class Response(Model):
 
     class Meta:
         table = "response"
-        indexes = (Index(fields=("form_id", "submitted_at"), name="response_form_time"),)
+        indexes = (
+            Index(fields=("form_id", "submitted_at"), name="response_form_time"),
+            # Exports and lists page through one form's responses by id.
+            Index(fields=("form_id", "id"), name="response_form_id"),
+        )
 
 
 class Answer(Model):
@@ -72,3 +81,66 @@ class Draft(Model):
 
     class Meta:
         table = "draft"
+
+
+class User(Model):
+    """An official who signs in to see results."""
+
+    id = fields.IntField(primary_key=True)
+    #: Stored lowercased: one account per address, whatever the case typed.
+    email = fields.CharField(max_length=254, unique=True)
+    password_hash = fields.CharField(max_length=255)
+    #: ``admin`` sees every form, ``analyst`` only those of `agencies`.
+    role = fields.CharField(max_length=16)
+    agencies = fields.JSONField(default=list)
+    disabled = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_login_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "app_user"
+
+
+class UserSession(Model):
+    """A signed-in official session, so that sign-out and disabling end it on the server."""
+
+    #: SHA-256 of the token in the cookie: a copy of this table opens no session.
+    id = fields.CharField(max_length=64, primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "vnform.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+
+    class Meta:
+        table = "user_session"
+
+
+class LoginFailure(Model):
+    """A failed sign-in, counted per account and per address to throttle guessing."""
+
+    id = fields.BigIntField(primary_key=True)
+    #: ``email:<address>`` or ``ip:<address>``.
+    key = fields.CharField(max_length=300)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "login_failure"
+        indexes = (Index(fields=("key", "at"), name="login_failure_key_at"),)
+
+
+class AuditEvent(Model):
+    """Who did what: sign-ins, sign-outs, exports, user changes."""
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField()
+    #: Email of the official, or the operating-system user for command-line changes.
+    actor = fields.CharField(max_length=254, null=True)
+    action = fields.CharField(max_length=40)
+    form_id = fields.CharField(max_length=80, null=True)
+    details = fields.JSONField(default=dict)
+    address = fields.CharField(max_length=64, null=True)
+
+    class Meta:
+        table = "audit_event"
+        indexes = (Index(fields=("at",), name="audit_event_at"),)

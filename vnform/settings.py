@@ -49,6 +49,25 @@ class Settings:
         7, "Days unfinished multi-page answers are kept before they are purged.",
         "VNFORM_DRAFT_MAX_AGE_DAYS",
     )
+    admin_idle_minutes: int = _setting(
+        30, "Minutes without activity after which an official must sign in again.",
+        "VNFORM_ADMIN_IDLE_MINUTES",
+    )
+    admin_max_hours: int = _setting(
+        12, "Hours after sign-in when an official's session ends, active or not.",
+        "VNFORM_ADMIN_MAX_HOURS",
+    )
+    login_max_failures: int = _setting(
+        5, "Failed sign-ins per account or per address before sign-in is refused for a while.",
+        "VNFORM_LOGIN_MAX_FAILURES",
+    )
+    login_window_minutes: int = _setting(
+        15, "Minutes over which failed sign-ins are counted.", "VNFORM_LOGIN_WINDOW_MINUTES"
+    )
+    min_group_size: int = _setting(
+        5, "Counts below this within a filtered view show as '< N' on the dashboard.",
+        "VNFORM_MIN_GROUP_SIZE",
+    )
     https: bool = _setting(
         False, "Set when served over HTTPS: session cookies get the Secure flag.", "VNFORM_HTTPS"
     )

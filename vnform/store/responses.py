@@ -1,80 +1,29 @@
-"""The database, behind one small layer: the rest of vnform never touches the ORM.
-
-SQLite (WAL, ``synchronous=FULL``, busy timeout) is the default; a PostgreSQL URL
-works unchanged. The schema is created and upgraded by tortoise's migrations in
-:mod:`vnform.migrations`.
-"""
+"""Citizens' data: form versions, drafts between pages, responses and their answers."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
-from tortoise.migrations.api import migrate as run_migrations
+from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from vnform.answers import Answers, answer_rows
+from vnform.answers import Answers, StoredResponse, answer_rows
+from vnform.filters import Filters
 from vnform.models import Answer, Draft, FormVersion, Response
 from vnform.spec import FormSpec
 
-APP = "vnform"
-
-
-def tortoise_config(database_url: str) -> dict[str, Any]:
-    """The ORM configuration for *database_url*."""
-    return {
-        "connections": {"default": _connection(database_url)},
-        "apps": {APP: {"models": ["vnform.models"], "migrations": "vnform.migrations",
-                       "default_connection": "default"}},
-        "use_tz": True,
-        "timezone": "UTC",
-    }
-
-
-def _connection(database_url: str) -> str | dict[str, Any]:
-    if not database_url.startswith("sqlite://"):
-        return database_url
-    path = database_url.removeprefix("sqlite://")
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return {
-        "engine": "tortoise.backends.sqlite",
-        "credentials": {
-            "file_path": path,
-            # WAL lets readers work during a write; FULL survives power loss, not only
-            # a crashed process; the busy timeout waits for another writer to finish.
-            "journal_mode": "WAL",
-            "synchronous": "FULL",
-            "busy_timeout": 5000,
-            "foreign_keys": "ON",
-        },
-    }
-
-
-async def prepare(database_url: str) -> None:
-    """Create or upgrade the schema of *database_url* (idempotent)."""
-    try:
-        await run_migrations(config=tortoise_config(database_url))
-    finally:
-        await Tortoise.close_connections()
-
-
-@asynccontextmanager
-async def opened(database_url: str) -> AsyncIterator[None]:
-    """Prepare the database and keep the ORM open (for command-line tools)."""
-    await prepare(database_url)
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    try:
-        yield
-    finally:
-        await Tortoise.close_connections()
-
+__all__ = [
+    "DraftState", "count_responses", "counts_by_form", "filtered_responses",
+    "iter_responses",
+    "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
+    "submit", "submitted",
+]
 
 async def record_versions(specs: Iterable[FormSpec]) -> None:
     """Store each form's definition once per version, so old answers stay readable."""
@@ -164,22 +113,36 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers) ->
     return response.id, True
 
 
-@dataclass(frozen=True)
-class StoredResponse:
-    id: int
-    submitted_at: dt.datetime
-    language: str
-    version: str
-    answers: dict[str, list[str]]
+def filtered_responses(form_id: str, filters: Filters, tz: ZoneInfo) -> QuerySet[Response]:
+    """The responses of *form_id* that *filters* cover."""
+    query = Response.filter(form_id=form_id)
+    start, end = filters.window(tz)
+    if start:
+        query = query.filter(submitted_at__gte=start)
+    if end:
+        query = query.filter(submitted_at__lt=end)
+    if filters.language:
+        query = query.filter(language=filters.language)
+    if filters.version:
+        query = query.filter(form_version=filters.version)
+    if filters.segment:
+        question, value = filters.segment
+        query = query.filter(id__in=Subquery(
+            Answer.filter(form_id=form_id, question=question, value=value).values("response_id")
+        ))
+    return query
 
 
-async def iter_responses(form_id: str, batch: int = 500) -> AsyncIterator[list[StoredResponse]]:
+async def iter_responses(form_id: str, filters: Filters | None = None,
+                         tz: ZoneInfo | None = None,
+                         batch: int = 500) -> AsyncIterator[list[StoredResponse]]:
     """A form's responses in batches, oldest first, paged by id so memory stays flat."""
+    query = filtered_responses(form_id, filters or Filters(), tz or ZoneInfo("UTC"))
     last = 0
     while True:
-        heads = await Response.filter(form_id=form_id, id__gt=last).order_by("id").limit(
-            batch
-        ).values_list("id", "submitted_at", "language", "form_version")
+        heads = await query.filter(id__gt=last).order_by("id").limit(batch).values_list(
+            "id", "submitted_at", "language", "form_version"
+        )
         if not heads:
             return
         ids = [head[0] for head in heads]
@@ -191,6 +154,10 @@ async def iter_responses(form_id: str, batch: int = 500) -> AsyncIterator[list[S
             by_response[response_id].setdefault(question, []).append(
                 value if value is not None else text or ""
             )
-        yield [StoredResponse(i, at, lang, version, by_response[i])
+        yield [StoredResponse(i, _utc(at), lang, version, by_response[i])
                for i, at, lang, version in heads]
         last = ids[-1]
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

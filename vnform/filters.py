@@ -1,0 +1,104 @@
+"""Dashboard and export filters: parsed from a URL's query, carried back into links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from vnform.i18n import LANGUAGES
+from vnform.spec import FormSpec, Question
+
+#: Question types whose single answer can define a segment.
+SEGMENT_TYPES = frozenset({"single_choice", "dropdown", "yes_no", "likert", "rating", "nps"})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which responses a view or export covers. Dates are local days, both inclusive."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+    language: str | None = None
+    version: str | None = None
+    segment: tuple[str, str] | None = None  # (question id, answer value)
+
+    @property
+    def active(self) -> bool:
+        return any((self.since, self.until, self.language, self.version, self.segment))
+
+    def params(self) -> dict[str, str]:
+        """The query parameters that reproduce these filters (for shareable URLs)."""
+        params = {
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+            "language": self.language or "",
+            "version": self.version or "",
+            "segment": f"{self.segment[0]}:{self.segment[1]}" if self.segment else "",
+        }
+        return {k: v for k, v in params.items() if v}
+
+    def window(self, tz: ZoneInfo) -> tuple[dt.datetime | None, dt.datetime | None]:
+        """[start, end) in UTC: from the start of `since` to the end of `until`, local time."""
+        start = end = None
+        if self.since:
+            start = dt.datetime.combine(self.since, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+        if self.until:
+            after = self.until + dt.timedelta(days=1)
+            end = dt.datetime.combine(after, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+        return start, end
+
+    def describe(self) -> dict[str, str]:
+        """The filters as plain values, for the audit trail."""
+        return self.params()
+
+
+def segment_questions(spec: FormSpec) -> list[Question]:
+    return [q for q in spec.questions if q.type in SEGMENT_TYPES]
+
+
+def parse_filters(query: Mapping[str, str], spec: FormSpec,
+                  versions: Sequence[str]) -> tuple[Filters, list[str]]:
+    """Filters from a query string; each unusable value is dropped with a reason."""
+    problems: list[str] = []
+    since = _date(query.get("since"), "since", problems)
+    until = _date(query.get("until"), "until", problems)
+    if since and until and since > until:
+        problems.append("until")
+        until = None
+    language = query.get("language") or None
+    if language is not None and language not in LANGUAGES:
+        problems.append("language")
+        language = None
+    version = query.get("version") or None
+    if version is not None and version not in versions:
+        problems.append("version")
+        version = None
+    segment = None
+    if raw := query.get("segment"):
+        question_id, _, value = raw.partition(":")
+        question = spec.question(question_id)
+        if question and question.type in SEGMENT_TYPES and question.choice(value):
+            segment = (question_id, value)
+        else:
+            problems.append("segment")
+    return Filters(since, until, language, version, segment), problems
+
+
+def _date(raw: str | None, name: str, problems: list[str]) -> dt.date | None:
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        problems.append(name)
+        return None
+
+
+def masked(count: int, minimum: int, active: bool) -> tuple[int | None, str]:
+    """A count as shown: below *minimum* within a filtered segment it reads "< minimum",
+    so that filters cannot single out a citizen; unfiltered figures stay exact."""
+    if active and 0 < count < minimum:
+        return None, f"< {minimum}"
+    return count, str(count)

@@ -1,0 +1,11 @@
+"""The database, behind one small layer: the rest of vnform never touches the ORM.
+
+Each submodule owns one kind of data; this package re-exports their functions, so
+callers write ``store.submit(...)`` and never import the ORM themselves.
+"""
+
+from vnform.store.accounts import *  # noqa: F403
+from vnform.store.audit import *  # noqa: F403
+from vnform.store.database import *  # noqa: F403
+from vnform.store.responses import *  # noqa: F403
+from vnform.store.results import *  # noqa: F403

@@ -1,0 +1,69 @@
+"""Opening the database and keeping its schema current.
+
+SQLite (WAL, ``synchronous=FULL``, busy timeout) is the default. The schema is
+created and upgraded by tortoise's migrations in :mod:`vnform.migrations`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
+
+__all__ = ["opened", "prepare", "tortoise_config"]
+
+APP = "vnform"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The ORM configuration for *database_url*."""
+    return {
+        "connections": {"default": _connection(database_url)},
+        "apps": {APP: {"models": ["vnform.models"], "migrations": "vnform.migrations",
+                       "default_connection": "default"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _connection(database_url: str) -> str | dict[str, Any]:
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    path = database_url.removeprefix("sqlite://")
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "engine": "tortoise.backends.sqlite",
+        "credentials": {
+            "file_path": path,
+            # WAL lets readers work during a write; FULL survives power loss, not only
+            # a crashed process; the busy timeout waits for another writer to finish.
+            "journal_mode": "WAL",
+            "synchronous": "FULL",
+            "busy_timeout": 5000,
+            "foreign_keys": "ON",
+        },
+    }
+
+
+async def prepare(database_url: str) -> None:
+    """Create or upgrade the schema of *database_url* (idempotent)."""
+    try:
+        await run_migrations(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+@asynccontextmanager
+async def opened(database_url: str) -> AsyncIterator[None]:
+    """Prepare the database and keep the ORM open (for command-line tools)."""
+    await prepare(database_url)
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()

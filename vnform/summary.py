@@ -1,0 +1,84 @@
+"""Per-question results as the dashboard shows them: pure arithmetic over SQL counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from vnform.filters import masked
+from vnform.spec import NUMBER_TYPES, TEXT_TYPES, FormSpec, Question, Row, Text
+
+
+@dataclass(frozen=True)
+class Count:
+    """A count as displayed: None (and a "< N" display) when masked as a small group."""
+
+    value: int | None
+    display: str
+    percent: float | None = None
+
+    @property
+    def percent_display(self) -> str:
+        return "" if self.percent is None else f"{self.percent:.1f}%"
+
+
+@dataclass(frozen=True)
+class ChoiceLine:
+    value: str
+    label: Text
+    count: Count
+
+
+@dataclass(frozen=True)
+class ChoiceResult:
+    """Counts of each choice of one question (or one matrix row)."""
+
+    key: str
+    question: Question
+    row: Row | None
+    answered: Count
+    lines: tuple[ChoiceLine, ...]
+
+
+def count(n: int, base: int, minimum: int, active: bool) -> Count:
+    value, display = masked(n, minimum, active)
+    percent = None if value is None or not base else 100 * n / base
+    return Count(value, display, percent)
+
+
+def choice_results(spec: FormSpec, counts: Mapping[str, Mapping[str, int]],
+                   answered: Mapping[str, int], minimum: int,
+                   active: bool) -> dict[str, ChoiceResult]:
+    """Results of every choice question and matrix row, keyed by answer key.
+
+    Percentages are of the responses that answered the question, so a multiple-choice
+    question's percentages can add up to more than 100.
+    """
+    results: dict[str, ChoiceResult] = {}
+    for question in spec.questions:
+        if not question.choices:
+            continue
+        rows: list[Row | None] = list(question.rows) if question.type == "matrix" else [None]
+        for row in rows:
+            key = f"{question.id}.{row.id}" if row else question.id
+            base = answered.get(key, 0)
+            by_value = counts.get(key, {})
+            lines = tuple(
+                ChoiceLine(c.value, c.label, count(by_value.get(c.value, 0), base, minimum,
+                                                    active))
+                for c in question.choices
+            )
+            results[key] = ChoiceResult(key, question, row, count(base, 0, minimum, active),
+                                        lines)
+    return results
+
+
+def kind(question: Question) -> str:
+    """How the dashboard summarises a question: 'choice', 'number' or 'text'."""
+    if question.choices:
+        return "choice"
+    if question.type in NUMBER_TYPES:
+        return "number"
+    if question.type in TEXT_TYPES:
+        return "text"
+    return "value"  # dates: counted per value like choices, but without a fixed list
