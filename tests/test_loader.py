@@ -1762,3 +1762,35 @@ def test_stored_definition_rebuilds_the_same_form() -> None:
     assert rebuilt.pages == spec.pages
     date_question = rebuilt.question("ngay_nop")
     assert date_question is not None and date_question.rules.min == dt.date(2025, 1, 1)
+
+
+def test_an_alias_inside_itself_is_a_problem_not_a_crash() -> None:
+    assert problems("x: &r [*r]\n") == ["form.yaml:1:4: a YAML alias refers to itself"]
+
+
+def test_aliases_multiplying_into_a_huge_document_are_refused() -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 8):
+        prev, name = chr(96 + i), chr(97 + i)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 10) + "]")
+    (message,) = problems("\n".join(lines) + "\n")
+    assert "too many values" in message
+
+
+def test_an_unknown_yaml_tag_is_a_problem_not_a_crash() -> None:
+    (message,) = problems("id: !!python/object:os.system x\n")
+    assert message.startswith("form.yaml:1:5: YAML: could not determine a constructor")
+
+
+def test_an_unhashable_key_is_a_problem_not_a_crash() -> None:
+    (message,) = problems("? [k]\n: 1\n")
+    assert message == "form.yaml:1:3: YAML: found unhashable key"
+
+
+def test_csrf_token_is_a_reserved_question_id() -> None:
+    assert problems("""
+        id: demo
+        title: T
+        agency: ubnd
+        questions: [{id: csrf_token, type: text, label: X}]
+        """) == ["form.yaml:4:18: 'csrf_token' is reserved by vnform's pages; choose another id"]

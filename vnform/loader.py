@@ -41,6 +41,8 @@ LISTED_CHOICE_TYPES = frozenset(
     {"single_choice", "dropdown", "multiple_choice", "likert", "matrix"}
 )
 INDICATOR_TYPES = frozenset({"likert", "rating", "nps", "yes_no", "matrix"})
+#: Names the pages post besides the answers.
+RESERVED_IDS = frozenset({"csrf_token"})
 YES_NO = (Choice("yes", Text(msgid=N_("Yes"))), Choice("no", Text(msgid=N_("No"))))
 NPS_LABELS = (Text(msgid=N_("Not at all likely")), Text(msgid=N_("Extremely likely")))
 
@@ -101,10 +103,16 @@ def load_text(text: str, path: str = "<form>") -> Loaded:
         message = "a form file is a mapping of keys such as id, title, agency and pages"
         return Loaded(path, None, [Problem(path, line, col, message)])
     index = NodeIndex(node)
-    problems = [index.problem(path, p, m) for p, m in index.duplicate_keys]
+    problems = [index.problem(path, p, m) for p, m in index.structure_problems]
     if problems:
         return Loaded(path, None, problems)
-    data = yaml.SafeLoader("").construct_document(node)
+    try:
+        data = yaml.SafeLoader("").construct_document(node)
+    except yaml.MarkedYAMLError as exc:  # unknown tags (!foo, !!python/...), odd keys
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = f"YAML: {exc.problem or exc.context or 'cannot read this value'}"
+        return Loaded(path, None, [Problem(path, line, col, message)])
     try:
         model = schema.FormFile.model_validate(data)
     except ValidationError as exc:
@@ -235,14 +243,30 @@ def _json_default(value: object) -> str:
 class NodeIndex:
     """Where each value of a YAML document stands, by its path of keys and indexes."""
 
+    #: A form has a few thousand values at most; more means aliases multiplying (a
+    #: "billion laughs" file) and reading on would exhaust memory.
+    MAX_NODES = 100_000
+
     def __init__(self, root: yaml.Node) -> None:
         self.root = root
         self.values: dict[Path_, yaml.Node] = {(): root}
         self.keys: dict[Path_, yaml.Node] = {}
-        self.duplicate_keys: list[tuple[Path_, str]] = []
-        self._walk(root, ())
+        #: Duplicate keys, aliases that contain themselves, too many values.
+        self.structure_problems: list[tuple[Path_, str]] = []
+        self._count = 0
+        self._walk(root, (), frozenset())
 
-    def _walk(self, node: yaml.Node, path: Path_) -> None:
+    def _walk(self, node: yaml.Node, path: Path_, inside: frozenset[int]) -> None:
+        self._count += 1
+        if self._count > self.MAX_NODES:
+            if self._count == self.MAX_NODES + 1:
+                self.structure_problems.append(
+                    (path, "too many values: is a YAML alias repeated inside itself?"))
+            return
+        if id(node) in inside:
+            self.structure_problems.append((path, "a YAML alias refers to itself"))
+            return
+        inside = inside | {id(node)}
         if isinstance(node, yaml.MappingNode):
             seen: set[str] = set()
             for key, value in node.value:
@@ -250,16 +274,17 @@ class NodeIndex:
                 child = (*path, name)
                 if name in seen:
                     self.keys[child + ("#dup",)] = key
-                    self.duplicate_keys.append((child + ("#dup",), f"duplicate key '{name}'"))
+                    self.structure_problems.append(
+                        (child + ("#dup",), f"duplicate key '{name}'"))
                     continue
                 seen.add(name)
                 self.keys[child] = key
                 self.values[child] = value
-                self._walk(value, child)
+                self._walk(value, child, inside)
         elif isinstance(node, yaml.SequenceNode):
             for i, item in enumerate(node.value):
                 self.values[(*path, i)] = item
-                self._walk(item, (*path, i))
+                self._walk(item, (*path, i), inside)
 
     def node(self, path: Path_, key: bool = False) -> yaml.Node:
         """The node at *path* (its key node when *key*), else the nearest enclosing one."""
@@ -484,6 +509,9 @@ class _Checker:
                 q_path = (*p_path, "questions", i)
                 if q.id in earlier:
                     self.error((*q_path, "id"), f"duplicate question id '{q.id}'")
+                if q.id in RESERVED_IDS:
+                    self.error((*q_path, "id"), f"'{q.id}' is reserved by vnform's pages; "
+                               "choose another id")
                 self._question(q_path, q, earlier)
                 earlier[q.id] = Question_(q, p_path)
         self._indicator_typos()

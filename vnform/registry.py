@@ -24,7 +24,7 @@ def form_files(paths: list[Path]) -> list[Path]:
 
 def load_all(paths: list[Path]) -> list[Loaded]:
     """Load every form file, also reporting a form id used by two files."""
-    results = [load_file(path) for path in form_files(paths)]
+    results = [_load_safely(path) for path in form_files(paths)]
     first_file: dict[str, str] = {}
     for result in results:
         if result.spec is None:
@@ -36,6 +36,15 @@ def load_all(paths: list[Path]) -> list[Loaded]:
         else:
             first_file[spec.id] = result.path
     return results
+
+
+def _load_safely(path: Path) -> Loaded:
+    """One file's result; a file that breaks the loader itself is reported, never fatal,
+    so that one bad file cannot take the other forms offline."""
+    try:
+        return load_file(path)
+    except Exception as exc:  # noqa: BLE001 - reported as a problem of this file
+        return Loaded(str(path), None, [Problem(str(path), 1, 1, f"cannot load: {exc!r}")])
 
 
 def _id_problem(path: str, form_id: str, other: str) -> Problem:

@@ -19,7 +19,7 @@ from vnform.models import Answer, Draft, FormVersion, Response
 from vnform.spec import FormSpec
 
 __all__ = [
-    "DraftState", "count_responses", "counts_by_form", "filtered_responses",
+    "DraftState", "FormFull", "count_responses", "counts_by_form", "filtered_responses",
     "iter_responses",
     "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
     "submit", "submitted",
@@ -86,14 +86,27 @@ async def submitted(token: str) -> int | None:
     return await Response.filter(token=token).first().values_list("id", flat=True)
 
 
-async def submit(spec: FormSpec, token: str, language: str, answers: Answers) -> tuple[int, bool]:
-    """Store a response once per token: (response id, whether this call stored it)."""
+class FormFull(Exception):
+    """The form has all the responses its `max_responses` allows."""
+
+
+async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
+                 limit: int | None = None) -> tuple[int, bool]:
+    """Store a response once per token: (response id, whether this call stored it).
+
+    With a *limit*, the count and the insert share one transaction, so concurrent
+    submissions cannot push a form past its `max_responses` (SQLite runs one write
+    transaction at a time).
+    """
     existing = await submitted(token)
     if existing is not None:
         return existing, False
     rows = answer_rows(spec, answers)
     try:
         async with in_transaction() as conn:
+            if limit is not None and \
+                    await Response.filter(form_id=spec.id).using_db(conn).count() >= limit:
+                raise FormFull(spec.id)
             response = await Response.create(
                 form_id=spec.id, form_version=spec.version, token=token, language=language,
                 submitted_at=dt.datetime.now(dt.UTC), using_db=conn,

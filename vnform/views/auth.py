@@ -20,7 +20,7 @@ from starlette.responses import RedirectResponse, Response
 
 from vnform import csrf, passwords, store
 from vnform.accounts import Official, normalise_email
-from vnform.views.render import page_language, render
+from vnform.views.render import page_language, path_for, render
 
 SESSION_KEY = "official"
 MAX_PASSWORD_BYTES = 1024  # longer input is no password; refuse before hashing it
@@ -51,7 +51,7 @@ def signed_in(handler: Handler) -> Handler:
         if official is None:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(
-                str(request.url_for("login")) + "?" + urlencode({"next": target}), 303
+                path_for(request, "login") + "?" + urlencode({"next": target}), 303
             )
         request.state.official = official
         return await handler(request)
@@ -133,7 +133,7 @@ async def logout(request: Request) -> Response:
     if official:
         await store.audit("sign_out", actor=official.email, address=client_address(request))
     request.session.pop("csrf", None)
-    return RedirectResponse(str(request.url_for("login")), 303)
+    return RedirectResponse(path_for(request, "login"), 303)
 
 
 async def _throttled(keys: list[str], limit: int, window: dt.timedelta) -> int:

@@ -26,7 +26,7 @@ from vnform.formbuild import PageForm, bind, validate
 from vnform.i18n import translations
 from vnform.registry import closed_reason
 from vnform.spec import FormSpec, Page, Question
-from vnform.views.render import page_language, render
+from vnform.views.render import page_language, path_for, render
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 #: Citizens' forms send no files, so multipart bodies are refused outright.
@@ -64,6 +64,10 @@ async def page(request: Request) -> Response:
     return await _post(request, spec, current, lang)
 
 
+PENDING = "_pending"  # draft key: raw values a citizen left invalid when going Back
+RETURN_FIELD = "_return"
+
+
 async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
     token = _session_token(request, spec)
     draft = await store.load_draft(token) if _multi_page(spec) else None
@@ -71,10 +75,12 @@ async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> R
     reached = draft.reached if draft else 0
     if current.index > reached:
         return _redirect(_step_url(request, spec, reached))
-    form = bind(current, answers=_page_answers(current, answers))
-    if request.query_params.get("incomplete"):
+    pending = answers.pop(PENDING, {}).get(current.id, {})
+    form = bind(current, answers=_page_answers(current, answers) | pending)
+    if pending or request.query_params.get("incomplete"):
         validate(form, _shown_on(spec, current, answers), lang, translations(lang))
-    return _render_page(request, spec, current, lang, form, answers, token)
+    returning = request.query_params.get("return") == "review" and reached >= len(spec.pages)
+    return _render_page(request, spec, current, lang, form, answers, token, returning)
 
 
 async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
@@ -82,42 +88,73 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
     token = _check_post(request, data)
     if (response_id := await store.submitted(token)) is not None:
         return _to_thanks(request, spec, token, response_id)
+    if token != _session_token(request, spec):
+        raise HTTPException(403)  # a token from another visit or form
     draft = await store.load_draft(token) if _multi_page(spec) else None
     answers: dict[str, Any] = dict(draft.answers) if draft else {}
+    pending: dict[str, Any] = answers.pop(PENDING, {})
+    pending.pop(current.id, None)
     reached = draft.reached if draft else 0
     if current.index > reached:
         return _redirect(_step_url(request, spec, reached))
 
-    form = bind(current, formdata=data)
-    t = translations(lang)
-    # First pass: what this page's answers are, to know which of its questions show.
-    validate(form, current.questions, lang, t)
-    answers = _without_page(answers, current) | form.clean
-    shown = _shown_on(spec, current, answers)
-    form.clean = {}
-    for field in form:
-        field.errors = []
-    ok = validate(form, shown, lang, t)
-    answers = _without_page(answers, current) | form.clean
-
+    form, ok, answers = _validate_page(spec, current, data, answers, lang)
     if data.get(ACTION_FIELD) == "back":
-        await store.save_draft(token, spec, answers, reached)
+        # Nothing typed is lost: invalid values wait, with their errors, for the return.
+        invalid = {field.name: field.data for field in form if field.errors}
+        if invalid:
+            pending[current.id] = invalid
+        await store.save_draft(token, spec, answers | {PENDING: pending}, reached)
         return _redirect(_page_url(request, spec, _previous_page(spec, current, answers)))
     if not ok:
-        return _render_page(request, spec, current, lang, form, answers, token)
+        returning = data.get(RETURN_FIELD) == "review"
+        return _render_page(request, spec, current, lang, form, answers, token, returning)
     following = _next_page(spec, current, answers)
-    if following is not None:
-        await store.save_draft(token, spec, answers, max(reached, following.index))
+    done_before = reached >= len(spec.pages)
+    if following is not None and not (done_before and data.get(RETURN_FIELD) == "review"):
+        await store.save_draft(token, spec, answers | {PENDING: pending},
+                               max(reached, following.index))
         return _redirect(_page_url(request, spec, following))
-    if spec.review:
-        await store.save_draft(token, spec, answers, len(spec.pages))
-        return _redirect(str(request.url_for("review", form_id=spec.id)))
+    if spec.review or current is not spec.pages[-1] or done_before:
+        # Check-your-answers: asked for, or the flow ended early because later pages no
+        # longer apply, or the citizen came from the review page to change an answer.
+        await store.save_draft(token, spec, answers | {PENDING: pending}, len(spec.pages))
+        return _redirect(path_for(request, "review", form_id=spec.id))
     return await _finish(request, spec, token, lang, answers)
+
+
+def _validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, Any],
+                   lang: str) -> tuple[PageForm, bool, dict[str, Any]]:
+    """Validate a posted page; which of its questions show depends on its own answers,
+    so a first pass reads them and a second validates the questions shown."""
+    t = translations(lang)
+    form = bind(current, formdata=data)
+    validate(form, current.questions, lang, t)
+    shown = _shown_on(spec, current, _without_page(answers, current) | form.clean)
+    form = bind(current, formdata=data)
+    ok = validate(form, shown, lang, t)
+    return form, ok, _without_page(answers, current) | form.clean
+
+
+def _check_all(spec: FormSpec, answers: Answers,
+               lang: str) -> tuple[dict[str, str | list[str]], Page | None]:
+    """Every shown answer cleaned again (the form file may have changed since it was
+    given); returns the clean answers, or the first page that needs the citizen again."""
+    final = keep_visible(spec, answers)
+    clean: dict[str, str | list[str]] = {}
+    shown = visible_questions(spec, final)
+    for current in spec.pages:
+        questions = [q for q in shown if q.page_index == current.index]
+        form = bind(current, answers=_page_answers(current, final))
+        if questions and not validate(form, questions, lang, translations(lang)):
+            return clean, current
+        clean.update(form.clean)
+    return clean, None
 
 
 async def review(request: Request) -> Response:
     spec = _public_form(request)
-    if not spec.review:
+    if not _multi_page(spec):
         raise HTTPException(404)
     lang = page_language(request, spec.languages)
     if (closed := await _closed_page(request, spec, lang)) is not None:
@@ -126,12 +163,17 @@ async def review(request: Request) -> Response:
         token = _check_post(request, await _read_form(request))
         if (response_id := await store.submitted(token)) is not None:
             return _to_thanks(request, spec, token, response_id)
+        if token != _session_token(request, spec):
+            raise HTTPException(403)
     else:
         token = _session_token(request, spec)
     draft = await store.load_draft(token)
     if draft is None or draft.reached < len(spec.pages):
         return _redirect(_step_url(request, spec, draft.reached if draft else 0))
-    answers = keep_visible(spec, draft.answers)
+    answers, needs = _check_all(spec, draft.answers, lang)
+    if needs is not None:
+        await store.save_draft(token, spec, draft.answers, needs.index)
+        return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
     if request.method == "POST":
         return await _finish(request, spec, token, lang, answers)
     sections = [
@@ -141,7 +183,7 @@ async def review(request: Request) -> Response:
     ]
     return render(request, "review.html", {
         "spec": spec, "sections": [s for s in sections if s["questions"]], "answers": answers,
-        "token": token, "page_url": lambda p: _page_url(request, spec, p),
+        "token": token, "page_url": lambda p: _page_url(request, spec, p) + "?return=review",
     }, lang=lang, languages=spec.languages)
 
 
@@ -155,14 +197,16 @@ async def thanks(request: Request) -> Response:
 
 async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
                   answers: Answers) -> Response:
-    """Store the response, unless a shown required question is still unanswered."""
-    final = keep_visible(spec, answers)
-    for question in visible_questions(spec, final):
-        if question.required and any(final.get(key) in (None, "", []) for key in question.columns):
-            target = spec.pages[question.page_index]
-            await store.save_draft(token, spec, final, target.index)
-            return _redirect(_page_url(request, spec, target) + "?incomplete=1")
-    response_id, _ = await store.submit(spec, token, lang, final)
+    """Store the response once every shown answer is valid against the form as it is now."""
+    final, needs = _check_all(spec, answers, lang)
+    if needs is not None:
+        await store.save_draft(token, spec, keep_visible(spec, answers), needs.index)
+        return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
+    try:
+        response_id, _ = await store.submit(spec, token, lang, final, limit=spec.max_responses)
+    except store.FormFull:
+        return render(request, "closed.html", {"spec": spec, "reason": "full"}, lang=lang,
+                      languages=spec.languages, status_code=403)
     return _to_thanks(request, spec, token, response_id)
 
 
@@ -174,7 +218,7 @@ def _to_thanks(request: Request, spec: FormSpec, token: str, response_id: int) -
     done = request.session.get("done", {})
     done[spec.id] = receipt_code(token)
     request.session["done"] = done
-    return _redirect(str(request.url_for("thanks", form_id=spec.id)))
+    return _redirect(path_for(request, "thanks", form_id=spec.id))
 
 
 def receipt_code(token: str) -> str:
@@ -184,24 +228,20 @@ def receipt_code(token: str) -> str:
 
 
 def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, form: PageForm,
-                 answers: Answers, token: str) -> Response:
-    shown_ids = {q.id for q in _shown_on(spec, current, answers, live_only=False)}
+                 answers: Answers, token: str, returning: bool = False) -> Response:
+    items = [
+        {"q": question, "fields": [form[key] for key in question.columns],
+         "condition": (question.show_if.to_json()
+                       if question.show_if and _live(question, current) else None)}
+        for question in _shown_on(spec, current, answers, live_only=False)
+    ]
+    # Earlier answers that live conditions read; a hidden question's answer counts as
+    # unanswered, as on the server.
+    visible = keep_visible(spec, answers)
     page_ids = {q.id for q in current.questions}
-    items = []
-    for question in current.questions:
-        if question.id not in shown_ids:
-            continue
-        live = question.show_if is not None and any(
-            name.partition(".")[0] in page_ids for name in question.show_if.names
-        )
-        items.append({
-            "q": question,
-            "fields": [form[key] for key in question.columns],
-            "condition": question.show_if.to_json() if live and question.show_if else None,
-        })
     earlier = {
-        name: answers[name] for item in items if item["condition"]
-        for name in item["q"].show_if.names if name in answers
+        name: visible[name] for item in items if item["condition"]
+        for name in item["q"].show_if.names if name in visible
         and name.partition(".")[0] not in page_ids
     }
     errors = [
@@ -210,17 +250,27 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
     ]
     visible_pages = _visible_pages(spec, answers)
     position = visible_pages.index(current) + 1 if current in visible_pages else current.index + 1
-    is_last = _next_page(spec, current, answers) is None
+    # "Submit" only where submitting happens: the form's last page, with no review step.
+    submits = current is spec.pages[-1] and not spec.review and not returning
     return render(request, "page.html", {
         "spec": spec, "page": current, "items": items, "errors": errors, "token": token,
         "earlier_answers": earlier, "step": position, "steps": len(visible_pages),
-        "first": current.index == 0, "last": is_last, "field_id": field_id,
+        "first": current.index == 0, "submits": submits, "returning": returning,
+        "field_id": field_id,
     }, lang=lang, languages=spec.languages)
 
 
 def field_id(field: Any) -> str:
     """HTML id of a field (and of its first option, which error links focus)."""
     return "q-" + field.name.replace(".", "-")
+
+
+def _live(question: Question, current: Page) -> bool:
+    """Whether *question*'s condition reads an answer given on the same page."""
+    page_ids = {q.id for q in current.questions}
+    return question.show_if is not None and any(
+        name.partition(".")[0] in page_ids for name in question.show_if.names
+    )
 
 
 def _shown_on(spec: FormSpec, current: Page, answers: Answers,
@@ -232,15 +282,8 @@ def _shown_on(spec: FormSpec, current: Page, answers: Answers,
     live), unless *live_only*, when only the true conditions count (for validation).
     """
     shown = {q.id for q in visible_questions(spec, answers)}
-    page_ids = {q.id for q in current.questions}
-    result = []
-    for question in current.questions:
-        live = question.show_if is not None and any(
-            name.partition(".")[0] in page_ids for name in question.show_if.names
-        )
-        if question.id in shown or (live and not live_only):
-            result.append(question)
-    return result
+    return [q for q in current.questions
+            if q.id in shown or (not live_only and _live(q, current))]
 
 
 def _visible_pages(spec: FormSpec, answers: Answers) -> list[Page]:
@@ -257,13 +300,17 @@ def _previous_page(spec: FormSpec, current: Page, answers: Answers) -> Page:
     return earlier[-1] if earlier else spec.pages[0]
 
 
+def _page_keys(current: Page) -> set[str]:
+    return {key for q in current.questions for key in q.columns}
+
+
 def _page_answers(current: Page, answers: Answers) -> dict[str, Any]:
-    keys = {key for q in current.questions for key in q.columns}
+    keys = _page_keys(current)
     return {k: v for k, v in answers.items() if k in keys}
 
 
 def _without_page(answers: Answers, current: Page) -> dict[str, Any]:
-    keys = {key for q in current.questions for key in q.columns}
+    keys = _page_keys(current)
     return {k: v for k, v in answers.items() if k not in keys}
 
 
@@ -327,13 +374,13 @@ def _session_token(request: Request, spec: FormSpec) -> str:
 
 def _page_url(request: Request, spec: FormSpec, target: Page) -> str:
     if target.index == 0:
-        return str(request.url_for("form", form_id=spec.id))
-    return str(request.url_for("page", form_id=spec.id, page_id=target.id))
+        return path_for(request, "form", form_id=spec.id)
+    return path_for(request, "page", form_id=spec.id, page_id=target.id)
 
 
 def _step_url(request: Request, spec: FormSpec, reached: int) -> str:
     if reached >= len(spec.pages):
-        return str(request.url_for("review", form_id=spec.id))
+        return path_for(request, "review", form_id=spec.id)
     return _page_url(request, spec, spec.pages[reached])
 
 

@@ -21,6 +21,12 @@ def page_language(request: Request, available: tuple[str, ...] = LANGUAGES) -> s
     return choose(session.get("lang"), available)
 
 
+def path_for(request: Request, name: str, /, **params: Any) -> str:
+    """The path of a route. Pages link by path, never by absolute URL, so that they work
+    unchanged behind a TLS-terminating proxy (no mixed content, no http redirects)."""
+    return str(request.app.url_path_for(name, **params))
+
+
 def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
            languages: tuple[str, ...] = LANGUAGES, status_code: int = 200) -> Response:
     t = translations(lang)
@@ -32,10 +38,15 @@ def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
         "csrf_token": csrf.token(request.session) if "session" in request.scope else "",
         "language_links": [
             {"code": code, "name": LANGUAGE_NAMES[code], "current": code == lang,
-             "url": str(request.url.include_query_params(lang=code))}
+             "url": request.url.path + "?" + str(
+                 request.url.include_query_params(lang=code).query)}
             for code in languages
         ] if len(languages) > 1 else [],
+        "url_for": lambda name, /, **params: path_for(request, name, **params),
         **context,
     }
     templates = request.state.templates
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    # Pages can hold a citizen's answers or results: no shared or back-button caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
