@@ -184,11 +184,21 @@ def test_retired_questions_keep_their_column_after_the_current_ones(
     assert row["ten"] == "An"
 
 
-def test_unknown_form_is_an_error(forms_dir, database_path, capsys) -> None:
+def test_unknown_form_is_an_error(submit, forms_dir, database_path, capsys) -> None:
+    submit()
     code = main(["export", "khong-co", "--db", f"sqlite://{database_path}",
                  "--forms", str(forms_dir)])
     assert code == 1
     assert "no form 'khong-co'" in capsys.readouterr().err
+
+
+def test_a_mistyped_database_is_an_error_not_an_empty_export(forms_dir, tmp_path,
+                                                              capsys) -> None:
+    missing = tmp_path / "nothing-here.sqlite3"
+    code = main(["export", "xuat", "--db", f"sqlite://{missing}", "--forms", str(forms_dir)])
+    assert code == 1
+    assert "no database at" in capsys.readouterr().err
+    assert not missing.exists()
 
 
 @pytest.mark.parametrize("cell", ["=1", "+1", "-x", "@x", "\tx", "\rx", "\nx"])

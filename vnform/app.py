@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
@@ -46,9 +48,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await store.prepare(settings.database_url)
         async with RegisterTortoise(app, config=store.tortoise_config(settings.database_url)):
             await store.record_versions(registry.forms.values())
-            await store.purge_drafts(dt.timedelta(days=settings.draft_max_age_days))
-            yield {"registry": registry, "templates": templates, "settings": settings,
-                   "tz": ZoneInfo(settings.timezone)}
+            purger = asyncio.create_task(
+                _purge_drafts(dt.timedelta(seconds=settings.session_max_age))
+            )
+            try:
+                yield {"registry": registry, "templates": templates, "settings": settings,
+                       "tz": ZoneInfo(settings.timezone)}
+            finally:
+                purger.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await purger
 
     routes = [
         Route("/", citizen.index, name="index"),
@@ -81,6 +90,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan,
         exception_handlers=errors.HANDLERS,
     )
+
+
+async def _purge_drafts(max_age: dt.timedelta, every: float = 600) -> None:
+    """Delete unfinished answers once their session has expired: nobody can reach them
+    any more, and they may hold personal data."""
+    while True:
+        try:
+            await store.purge_drafts(max_age)
+        except Exception:  # noqa: BLE001 - a failed purge must not stop the next one
+            log.exception("purging expired drafts failed")
+        await asyncio.sleep(every)
 
 
 def make_templates(directory: Path) -> Jinja2Templates:

@@ -154,7 +154,13 @@ def _date(text: str) -> dt.date:
 
 
 def _export(args: argparse.Namespace) -> int:
-    return asyncio.run(_export_async(args))
+    from vnform.store import NoDatabase
+
+    try:
+        return asyncio.run(_export_async(args))
+    except NoDatabase as missing:
+        print(f"vnform: no database at {missing}", file=sys.stderr)
+        return 1
 
 
 async def _export_async(args: argparse.Namespace) -> int:
@@ -169,7 +175,7 @@ async def _export_async(args: argparse.Namespace) -> int:
     current = Registry.load(settings.forms_dir).forms.get(args.form_id)
     filters = Filters(since=args.since, until=args.until, version=args.form_version)
     tz = ZoneInfo(settings.timezone)
-    async with store.opened(settings.database_url):
+    async with store.opened(settings.database_url, must_exist=True):
         found = await export_columns(args.form_id, current)
         if found is None:
             print(f"vnform: no form '{args.form_id}' in {settings.forms_dir} or the "
@@ -200,13 +206,17 @@ async def _export_async(args: argparse.Namespace) -> int:
                                         counted=count)
                       if args.format == "csv"
                       else export.jsonl_stream(cols, batches, labels=labels, counted=count))
-            out = args.output.open("w", encoding="utf-8", newline="") if args.output else None
+            # Bytes, not text mode: exact UTF-8 and CRLF whatever the console's settings.
+            out = args.output.open("wb") if args.output else None
+            target = out or sys.stdout.buffer
             try:
                 async for chunk in stream:
-                    (out or sys.stdout).write(chunk)
+                    target.write(chunk.encode("utf-8"))
             finally:
                 if out:
                     out.close()
+                else:
+                    sys.stdout.buffer.flush()
         await store.audit("export", actor=_cli_actor(), form_id=args.form_id,
                           format=args.format, rows=rows, via="cli", **filters.describe())
     return 0
@@ -214,7 +224,8 @@ async def _export_async(args: argparse.Namespace) -> int:
 
 def _write(path: Path | None, text: str) -> None:
     if path is None:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
     else:
         path.write_text(text, encoding="utf-8", newline="")
 

@@ -42,12 +42,8 @@ class Settings:
     )
     session_max_age: int = _setting(
         4 * 3600,
-        "Seconds a citizen's session (language, unfinished answers) lasts.",
+        "Seconds a citizen's session lasts: language, and unfinished answers (purged after).",
         "VNFORM_SESSION_MAX_AGE",
-    )
-    draft_max_age_days: int = _setting(
-        7, "Days unfinished multi-page answers are kept before they are purged.",
-        "VNFORM_DRAFT_MAX_AGE_DAYS",
     )
     admin_idle_minutes: int = _setting(
         30, "Minutes without activity after which an official must sign in again.",

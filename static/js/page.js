@@ -9,20 +9,31 @@
     // (WCAG 3.3.1); its links move focus to each field.
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
-    // Warn before a long answer goes over its limit, without truncating it.
+    // Say how many characters are left (GOV.UK character count): counted as the server
+    // counts them (code points, a line break as one), never truncating what was typed.
     Array.prototype.forEach.call(document.querySelectorAll("textarea[data-max-length]"), function (area) {
       var limit = parseInt(area.getAttribute("data-max-length"), 10);
-      var note = area.parentNode.querySelector(".char-limit");
+      var note = document.getElementById(area.id + "-limit");
       if (!note || !limit) { return; }
-      var template = note.textContent;
-      note.setAttribute("aria-live", "polite");
-      function update() {
-        var left = limit - area.value.length;
-        note.classList.toggle("char-limit--over", left < 0);
-        note.textContent = template + " (" + left + ")";
+      var status = document.createElement("p");
+      status.className = "hint char-count";
+      status.setAttribute("aria-live", "polite");
+      note.parentNode.insertBefore(status, note.nextSibling);
+      var timer = null;
+      function update(announce) {
+        var used = Array.from(area.value.replace(/\r\n/g, "\n")).length;
+        var left = limit - used;
+        var template = note.getAttribute(left < 0 ? "data-over" : "data-remaining");
+        var text = template.replace("%(n)s", String(Math.abs(left)));
+        status.classList.toggle("char-limit--over", left < 0);
+        // Update the live region only after typing pauses, so screen readers are not
+        // interrupted at every keystroke.
+        clearTimeout(timer);
+        if (announce) { timer = setTimeout(function () { status.textContent = text; }, 1000); }
+        else { status.textContent = text; }
       }
-      area.addEventListener("input", update);
-      update();
+      area.addEventListener("input", function () { update(true); });
+      update(false);
     });
   });
 })();

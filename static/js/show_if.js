@@ -118,10 +118,17 @@
           return o.value;
         });
       } else {
-        answers[name] = el.value;
+        answers[name] = el.hasAttribute('data-number') ? cleanNumber(el.value) : el.value;
       }
     });
     return answers;
+  }
+
+  // Numbers as the server cleans them (vnform/cleaning.py): spaces dropped and a decimal
+  // comma read as a point, so "1 000" and "12,5" compare as 1000 and 12.5 here too.
+  function cleanNumber(text) {
+    var compact = text.trim().replace(/\s+/g, '');
+    return /^-?[0-9]+([.,][0-9]+)?$/.test(compact) ? compact.replace(',', '.') : text;
   }
 
   function setShown(el, shown) {

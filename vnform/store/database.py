@@ -14,7 +14,7 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
-__all__ = ["opened", "prepare", "tortoise_config"]
+__all__ = ["NoDatabase", "opened", "prepare", "tortoise_config"]
 
 APP = "vnform"
 
@@ -58,9 +58,21 @@ async def prepare(database_url: str) -> None:
         await Tortoise.close_connections()
 
 
+class NoDatabase(LookupError):
+    """The SQLite file named does not exist (and was not to be created)."""
+
+
 @asynccontextmanager
-async def opened(database_url: str) -> AsyncIterator[None]:
-    """Prepare the database and keep the ORM open (for command-line tools)."""
+async def opened(database_url: str, must_exist: bool = False) -> AsyncIterator[None]:
+    """Prepare the database and keep the ORM open (for command-line tools).
+
+    With *must_exist*, a SQLite URL naming no file is refused rather than creating an
+    empty database (a mistyped ``--db`` would otherwise export nothing, silently).
+    """
+    path = database_url.removeprefix("sqlite://")
+    if must_exist and database_url.startswith("sqlite://") and path != ":memory:" \
+            and not Path(path).exists():
+        raise NoDatabase(path)
     await prepare(database_url)
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     try:

@@ -341,8 +341,19 @@ async def _closed_page(request: Request, spec: FormSpec, lang: str) -> Response 
         return None
     # A POST to a closed form stores nothing; its status says so to scripts too.
     status = 200 if request.method == "GET" else 403
-    return render(request, "closed.html", {"spec": spec, "reason": reason},
+    return render(request, "closed.html", {"spec": spec, "reason": reason,
+                                           "opens": _opening(spec, request.state.tz)},
                   lang=lang, languages=spec.languages, status_code=status)
+
+
+def _opening(spec: FormSpec, tz: Any) -> str | None:
+    """When the form opens, in local time: a date, or a date and time."""
+    if spec.opens_at is None:
+        return None
+    if isinstance(spec.opens_at, dt.datetime):
+        moment = spec.opens_at if spec.opens_at.tzinfo else spec.opens_at.replace(tzinfo=tz)
+        return moment.astimezone(tz).strftime("%H:%M %d/%m/%Y")
+    return spec.opens_at.strftime("%d/%m/%Y")
 
 
 async def _read_form(request: Request) -> Any:
