@@ -186,3 +186,46 @@ def start(write_form, forms_dir, make_client) -> Callable[..., Citizen]:
 def stored(rows) -> Callable[[], list[tuple[Any, ...]]]:
     """(question, value, number, text) of every stored answer, in storage order."""
     return lambda: rows("select question, value, number, text from answer order by id")
+
+
+PASSWORD = "Cà phê sữa đá mỗi sáng 7 giờ"
+
+
+@pytest.fixture
+def add_official(database_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """Create an official's account with the CLI, before the app starts (as an operator
+    would); returns the email. Agencies of the demo forms: so-tttt-ha-noi and
+    ubnd-phuong-ba-dinh."""
+    import io
+
+    from vnform.cli import main
+
+    def add(email: str, role: str = "admin", *agencies: str,
+            password: str = PASSWORD) -> str:
+        monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+        args = ["user", "add", email, "--role", role, "--password-stdin",
+                "--db", f"sqlite://{database_path}"]
+        for agency in agencies:
+            args += ["--agency", agency]
+        assert main(args) == 0
+        return email
+
+    return add
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD,
+            next_url: str = "/admin") -> Any:
+    """Sign in through the sign-in page, as a browser would; returns the POST response."""
+    page = client.get("/admin/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token, page.text
+    return client.post(f"/admin/login?next={next_url}", follow_redirects=False,
+                       data={"csrf_token": token.group(1), "email": email,
+                             "password": password})
+
+
+def csrf_of(client: TestClient, url: str = "/admin") -> str:
+    """The CSRF token the pages of *url* carry for this client's session."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text)
+    assert match
+    return match.group(1)
