@@ -45,9 +45,28 @@ def write_form(forms_dir: Path) -> Callable[..., Path]:
     return write
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database at the latest migration, made once per test run."""
+    import asyncio
+
+    from vnform import store
+
+    path = tmp_path_factory.mktemp("template") / "vnform.sqlite3"
+    asyncio.run(store.prepare(f"sqlite://{path}"))
+    return path
+
+
 @pytest.fixture
-def database_path(tmp_path: Path) -> Path:
-    return tmp_path / "var" / "vnform.sqlite3"
+def database_path(tmp_path: Path, migrated_database: Path) -> Path:
+    """The test's own database file: a copy of the migrated template (running every
+    migration for every test would cost more than the test itself)."""
+    import shutil
+
+    path = tmp_path / "var" / "vnform.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_database, path)
+    return path
 
 
 @pytest.fixture
@@ -189,6 +208,23 @@ def stored(rows) -> Callable[[], list[tuple[Any, ...]]]:
 
 
 PASSWORD = "Cà phê sữa đá mỗi sáng 7 giờ"
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashing(request: pytest.FixtureRequest,
+                           monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Real argon2id, but with its smallest parameters, outside the tests of hashing itself:
+    the production parameters cost about 0.1 s per hash, several times per sign-in test."""
+    from argon2 import PasswordHasher
+
+    from vnform import passwords
+
+    if request.node.path.name != "test_passwords.py":
+        monkeypatch.setattr(passwords, "_HASHER",
+                            PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    passwords.dummy_hash.cache_clear()
+    yield
+    passwords.dummy_hash.cache_clear()
 
 
 @pytest.fixture

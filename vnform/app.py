@@ -114,6 +114,7 @@ def make_templates(directory: Path) -> Jinja2Templates:
     )
     env.filters["tr"] = _translate_text
     env.filters["local"] = _local_time
+    env.filters["dmy"] = _day_month_year
     return Jinja2Templates(env=env)
 
 
@@ -136,3 +137,13 @@ def _local_time(context: jinja2.runtime.Context, moment: dt.datetime | None,
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(context["tz"]).strftime(fmt)
+
+
+def _day_month_year(iso_date: str | None) -> str:
+    """``{{ "2026-11-27"|dmy }}`` → 27/11/2026, as Vietnamese readers write dates."""
+    if not iso_date:
+        return ""
+    try:
+        return dt.date.fromisoformat(iso_date).strftime("%d/%m/%Y")
+    except ValueError:
+        return iso_date

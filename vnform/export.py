@@ -18,6 +18,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 from vnform.answers import StoredResponse, join_values
+from vnform.i18n import translations
 from vnform.spec import FormSpec, Question, Row, Text
 
 FIXED_COLUMNS = ("response_id", "submitted_at", "language", "form_version")
@@ -51,9 +52,7 @@ class Column:
 
     def label(self, value: str, lang: str) -> str:
         choice = self.question.choice(value)
-        if choice is None:
-            return value
-        return choice.label.get(lang) if choice.label.values else (choice.label.msgid or value)
+        return value if choice is None else in_language(choice.label, lang)
 
 
 def columns(current: FormSpec, older: Sequence[FormSpec] = ()) -> list[Column]:
@@ -126,8 +125,10 @@ async def jsonl_stream(cols: Sequence[Column], batches: Batches, *, labels: str 
             answers: dict[str, object] = {}
             for key, column in for_key.items():
                 values = _values(response, column, labels)
-                answers[key] = (values if column.question.multiple
-                                else (values[0] if values else None))
+                if not values:
+                    answers[key] = None
+                else:
+                    answers[key] = values if column.question.multiple else values[0]
             lines.append(json.dumps({
                 "response_id": response.id, "submitted_at": _utc(response.submitted_at),
                 "language": response.language, "form_version": response.version,
@@ -149,7 +150,9 @@ async def xlsx_stream(cols: Sequence[Column], batches: Batches, *, labels: str |
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.append([*FIXED_COLUMNS, *(c.key for c in cols)])
-    numeric = [c.question.numeric and not c.question.multiple and not labels for c in cols]
+    # Numbers stay numeric cells; a scale's points become text when written as labels.
+    numeric = [c.question.numeric and not c.question.multiple
+               and not (labels and c.question.choices) for c in cols]
     async for batch in batches:
         for response in batch:
             cells = text_row(response, cols, labels)
@@ -216,10 +219,15 @@ def dictionary_rows(cols: Sequence[Column]) -> list[list[str]]:
     return [[neutralise(cell) for cell in row] for row in rows]
 
 
+def in_language(text: Text, lang: str) -> str:
+    """Form text in *lang*; interface texts (yes/no…) through the catalogue."""
+    if not text.values and text.msgid:
+        return translations(lang).gettext(text.msgid)
+    return text.get(lang)
+
+
 def _both(text: Text) -> str:
-    if not text.values:
-        return text.msgid or ""
-    vi, en = text.get("vi"), text.get("en")
+    vi, en = in_language(text, "vi"), in_language(text, "en")
     return vi if vi == en else f"{vi} / {en}"
 
 

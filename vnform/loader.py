@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -87,7 +88,13 @@ def load_file(path: Path | str) -> Loaded:
 
 
 def load_text(text: str, path: str = "<form>") -> Loaded:
-    """Load one form file's text."""
+    """Load one form file's text (the same text twice is parsed once)."""
+    loaded = _load_text(text, path)
+    return Loaded(loaded.path, loaded.spec, list(loaded.problems))
+
+
+@functools.lru_cache(maxsize=64)
+def _load_text(text: str, path: str) -> Loaded:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

@@ -41,6 +41,8 @@ def _form(request: Request) -> FormSpec:
 
 async def _filters(request: Request, spec: FormSpec) -> tuple[Filters, list[str], list[str]]:
     versions = await store.version_list(spec.id)
+    if spec.version not in versions:
+        versions.insert(0, spec.version)  # the current version, before its first answer
     filters, problems = parse_filters(request.query_params, spec, versions)
     return filters, problems, versions
 
