@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from conftest import DEMO_FORMS
 from starlette.testclient import TestClient
 
-from conftest import DEMO_FORMS
 from vnform.app import create_app
 from vnform.cli import main
 from vnform.settings import Settings
