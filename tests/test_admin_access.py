@@ -332,6 +332,17 @@ def test_each_sign_in_starts_a_new_session_row(add_official, make_client, rows) 
     assert len(first) == 1 and len(both) == 2 and first[0] in both
 
 
+def test_signing_in_again_in_the_same_browser_replaces_the_session(add_official, make_client,
+                                                                    rows) -> None:
+    add_official(ADMIN)
+    client = make_client()
+    sign_in(client, ADMIN)
+    first = rows("select id from user_session")
+    sign_in(client, ADMIN)
+    second = rows("select id from user_session")
+    assert len(second) == 1 and second != first
+
+
 def test_session_table_holds_a_digest_not_the_cookie_token(add_official, make_client,
                                                            rows) -> None:
     add_official(ADMIN)
@@ -632,6 +643,7 @@ def test_analyst_may_not_read_the_audit_log(survey_response) -> None:
     response = client.get("/admin/audit", follow_redirects=False)
     assert response.status_code == 403
     assert "sign_in" not in response.text
+    assert "Ông/Bà không có quyền xem trang này" in response.text
 
 
 def test_a_response_cannot_be_opened_through_a_form_the_analyst_may_see(

@@ -121,8 +121,12 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"vnform: no forms folder at {settings.forms_dir}", file=sys.stderr)
     print(f"vnform: serving {len(registry.forms)} form(s) at "
           f"http://{settings.host}:{settings.port}", file=sys.stderr)
+    # Behind a proxy, the client's address (for sign-in throttling and the audit log)
+    # comes from X-Forwarded-For, but only when the proxy is listed.
+    proxies = [ip.strip() for ip in settings.forwarded_allow_ips.split(",") if ip.strip()]
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                log_level="info", proxy_headers=False)
+                log_level="info", proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None, server_header=False)
     return 0
 
 

@@ -12,6 +12,9 @@ from collections.abc import MutableMapping
 from typing import Any
 
 FIELD = "csrf_token"
+#: The detail of a refusal for a missing or stale token, so the error page can say
+#: "this page has expired" rather than "you may not see this".
+EXPIRED = "expired"
 
 
 def token(session: MutableMapping[str, Any]) -> str:

@@ -64,6 +64,11 @@ class Settings:
         5, "Counts below this within a filtered view show as '< N' on the dashboard.",
         "VNFORM_MIN_GROUP_SIZE",
     )
+    forwarded_allow_ips: str = _setting(
+        "", "Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto headers are trusted (empty: none; the connection's address "
+        "counts).", "VNFORM_FORWARDED_ALLOW_IPS",
+    )
     https: bool = _setting(
         False, "Set when served over HTTPS: session cookies get the Secure flag.", "VNFORM_HTTPS"
     )

@@ -83,7 +83,7 @@ async def login(request: Request) -> Response:
                                                     "failed": False}, lang=lang)
     data = await request.form(max_fields=10, max_files=0)
     if not csrf.valid(request.session, data.get(csrf.FIELD)):
-        raise HTTPException(403)
+        raise HTTPException(403, csrf.EXPIRED)
     email = normalise_email(str(data.get("email", "")))[:254]
     password = str(data.get("password", ""))
     address = client_address(request)
@@ -111,6 +111,8 @@ async def login(request: Request) -> Response:
     rehashed = (await passwords.hash_password_async(password)
                 if passwords.needs_rehash(stored_hash) else None)
     await store.record_sign_in(official.id, rehashed)
+    if isinstance(previous := request.session.get(SESSION_KEY), str):
+        await store.end_session(previous)  # signing in again replaces the old session
     token = await store.start_session(official.id)
     # A fresh session at sign-in (no fixation): drop the old CSRF token and drafts too.
     keep = {k: request.session[k] for k in ("lang",) if k in request.session}
@@ -124,7 +126,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     data = await request.form(max_fields=10, max_files=0)
     if not csrf.valid(request.session, data.get(csrf.FIELD)):
-        raise HTTPException(403)
+        raise HTTPException(403, csrf.EXPIRED)
     token = request.session.pop(SESSION_KEY, None)
     official = await store.session_official(
         token, dt.timedelta(days=365), dt.timedelta(days=365)) if token else None

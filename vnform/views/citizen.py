@@ -89,7 +89,7 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
     if (response_id := await store.submitted(token)) is not None:
         return _to_thanks(request, spec, token, response_id)
     if token != _session_token(request, spec):
-        raise HTTPException(403)  # a token from another visit or form
+        raise HTTPException(403, csrf.EXPIRED)  # a token from another visit or form
     draft = await store.load_draft(token) if _multi_page(spec) else None
     answers: dict[str, Any] = dict(draft.answers) if draft else {}
     pending: dict[str, Any] = answers.pop(PENDING, {})
@@ -164,7 +164,7 @@ async def review(request: Request) -> Response:
         if (response_id := await store.submitted(token)) is not None:
             return _to_thanks(request, spec, token, response_id)
         if token != _session_token(request, spec):
-            raise HTTPException(403)
+            raise HTTPException(403, csrf.EXPIRED)
     else:
         token = _session_token(request, spec)
     draft = await store.load_draft(token)
@@ -367,7 +367,7 @@ async def _read_form(request: Request) -> Any:
 def _check_post(request: Request, data: Any) -> str:
     """Refuse a POST without its session's CSRF token; return the form's one-time token."""
     if not csrf.valid(request.session, data.get(csrf.FIELD)):
-        raise HTTPException(403)
+        raise HTTPException(403, csrf.EXPIRED)
     token = data.get(TOKEN_FIELD)
     if not isinstance(token, str) or not TOKEN.fullmatch(token):
         raise HTTPException(400)

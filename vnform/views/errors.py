@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from vnform import csrf
 from vnform.views.render import page_language, render
 
 log = logging.getLogger("vnform")
@@ -18,7 +19,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
     if not hasattr(request.state, "templates"):  # before the app has started
         return PlainTextResponse(str(status), status_code=status)
     lang = page_language(request)
-    response = render(request, "error.html", {"status": status}, lang=lang, status_code=status)
+    expired = isinstance(exc, HTTPException) and exc.detail == csrf.EXPIRED
+    response = render(request, "error.html", {"status": status, "expired": expired},
+                      lang=lang, status_code=status)
     if isinstance(exc, HTTPException) and exc.headers:
         response.headers.update(exc.headers)
     return response
