@@ -89,6 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     _common(password)
     password.set_defaults(run=_user_set_password)
 
+    indicators = commands.add_parser("indicators", help="satisfaction indicators for a period")
+    indicators.add_argument("--period", required=True,
+                            help="a month (2026-11), a quarter (2026-Q4) or a year (2026)")
+    indicators.add_argument("--by", choices=["form", "service", "agency"], default="form")
+    indicators.add_argument("--format", choices=["json", "csv"], default="json")
+    indicators.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    indicators.add_argument("--min-n", type=int, dest="min_n",
+                            help="fewest valid answers for a figure (default 30)")
+    _common(indicators)
+    indicators.set_defaults(run=_indicators)
+
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--db", dest="database_url", help="database URL")
     migrate.set_defaults(run=_migrate)
@@ -367,6 +378,39 @@ def _user_set_password(args: argparse.Namespace) -> int:
         print(f"vnform: no account for {email}", file=sys.stderr)
         return 1
     print(f"vnform: password changed for {email}; its sessions have ended", file=sys.stderr)
+    return 0
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    import json
+    from zoneinfo import ZoneInfo
+
+    from vnform import reports, store
+    from vnform.indicators import parse_period
+    from vnform.registry import Registry
+
+    try:
+        period = parse_period(args.period)
+    except ValueError as exc:
+        print(f"vnform: {exc}", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    specs = list(Registry.load(settings.forms_dir).forms.values())
+    minimum = args.min_n if args.min_n is not None else settings.indicator_min_n
+
+    async def run() -> list[dict[str, object]]:
+        async with store.opened(settings.database_url, must_exist=True):
+            return await reports.indicator_records(
+                specs, period, ZoneInfo(settings.timezone), minimum, args.by)
+
+    try:
+        records = asyncio.run(run())
+    except store.NoDatabase as missing:
+        print(f"vnform: no database at {missing}", file=sys.stderr)
+        return 1
+    text = (json.dumps(reports.as_json(records), ensure_ascii=False, indent=2) + "\n"
+            if args.format == "json" else reports.as_csv(records))
+    _write(args.output, text)
     return 0
 
 

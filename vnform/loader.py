@@ -710,22 +710,62 @@ class _Checker:
         return [str(c.value) for c in choices or ()]
 
     def _indicator_typos(self) -> None:
-        """Warn about dimension names one or two letters apart: most likely a typo."""
+        """Warn about dimension names one or two letters apart (most likely a typo),
+        refuse a dimension that mixes scales, and check composites."""
         found: dict[str, Path_] = {}
+        scales: dict[str, str] = {}
         for p_path, page in self._page_paths():
             for i, q in enumerate(page.questions):
                 q_path = (*p_path, "questions", i)
+                uses = []
                 if q.indicator:
-                    found.setdefault(q.indicator, (*q_path, "indicator"))
+                    uses.append((q.indicator, (*q_path, "indicator")))
                 for j, row in enumerate(q.rows or ()):
                     if row.indicator:
-                        found.setdefault(row.indicator, (*q_path, "rows", j, "indicator"))
+                        uses.append((row.indicator, (*q_path, "rows", j, "indicator")))
+                scale = self._scale_name(q)
+                for name, path in uses:
+                    found.setdefault(name, path)
+                    if scale and scales.setdefault(name, scale) != scale:
+                        self.error(path, f"indicator '{name}' is measured on a {scales[name]} "
+                                   f"scale elsewhere, here on {scale}: answers of one "
+                                   "dimension must share a scale to be pooled")
+        self._composites(found)
         names = sorted(found)
         for i, a in enumerate(names):
             for b in names[i + 1:]:
                 if _edit_distance(a, b) <= 2 and min(len(a), len(b)) > 3:
                     self.warn(found[b], f"indicator '{b}' differs from '{a}' by a letter or two:"
                               " a typo? (they count as separate dimensions)")
+
+
+    def _scale_name(self, q: schema.Question) -> str | None:
+        """The scale an indicator question answers on, as the indicators name it."""
+        if q.type in ("yes_no", "nps"):
+            return q.type
+        if q.type == "rating":
+            return f"rating{q.max or 5}"
+        if q.type in ("likert", "matrix"):
+            choices = (self.model.choice_lists.get(q.choices, []) if isinstance(q.choices, str)
+                       else q.choices or [])
+            return f"likert{sum(not c.not_applicable for c in choices)}"
+        return None
+
+    def _composites(self, dimensions: dict[str, Path_]) -> None:
+        raw = self.model.composite
+        items = raw if isinstance(raw, list) else ([raw] if raw else [])
+        for i, item in enumerate(items):
+            path: Path_ = ("composite", i) if isinstance(raw, list) else ("composite",)
+            if item.id in dimensions:
+                self.error((*path, "id"), f"composite '{item.id}' has the name of a dimension")
+            for j, name in enumerate(item.of):
+                if name not in dimensions:
+                    self.error((*path, "of", j), f"composite '{item.id}' combines '{name}', "
+                               f"which no question measures{did_you_mean(name, dimensions)}")
+            for name in item.weights or {}:
+                if name not in item.of:
+                    self.error((*path, "weights", name),
+                               f"weight for '{name}', which is not in 'of'", key=True)
 
 
 @dataclass(frozen=True)

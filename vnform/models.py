@@ -36,9 +36,13 @@ class Response(Model):
     token = fields.CharField(max_length=64, unique=True)
     language = fields.CharField(max_length=8)
     submitted_at = fields.DatetimeField()
+    #: The case file (ma ho so) rated, when the citizen came through a case invitation.
+    case_code = fields.CharField(max_length=100, null=True)
 
     class Meta:
         table = "response"
+        #: A case is rated once per form (NULLs, responses without a case, never clash).
+        unique_together = (("form_id", "case_code"),)
         indexes = (
             Index(fields=("form_id", "submitted_at"), name="response_form_time"),
             # Exports and lists page through one form's responses by id.
@@ -144,3 +148,36 @@ class AuditEvent(Model):
     class Meta:
         table = "audit_event"
         indexes = (Index(fields=("at",), name="audit_event_at"),)
+
+
+class Invitation(Model):
+    """A single-use link to rate one case file with one form."""
+
+    id = fields.IntField(primary_key=True)
+    form_id = fields.CharField(max_length=80)
+    case_code = fields.CharField(max_length=100)
+    #: SHA-256 of the token in the link: a copy of this table opens no link.
+    token_digest = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField()
+    created_by = fields.CharField(max_length=254, null=True)
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "invitation"
+        indexes = (Index(fields=("form_id", "case_code"), name="invitation_form_case"),)
+
+
+class ApiToken(Model):
+    """A credential for another system (e.g. the measurement platform) to call the API."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=80, unique=True)
+    token_digest = fields.CharField(max_length=64, unique=True)
+    #: Agencies whose forms it may read and invite for, empty for all of them.
+    agencies = fields.JSONField(default=list)
+    created_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+    revoked = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "api_token"

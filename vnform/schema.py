@@ -119,6 +119,17 @@ class Page(_Model):
     questions: list[Question] = Field(min_length=1)
 
 
+class Composite(_Model):
+    """An index made of several indicator dimensions (e.g. SIPAS)."""
+
+    id: Identifier
+    of: list[Identifier] = Field(min_length=2, description="The dimensions it combines.")
+    weights: dict[Identifier, Annotated[float, Field(gt=0)]] | None = Field(
+        None, description="Weight of each dimension (default: all equal)."
+    )
+    label: Localized | None = None
+
+
 class FormFile(_Model):
     """A whole form file."""
 
@@ -135,6 +146,12 @@ class FormFile(_Model):
     review: bool = Field(False, description="Show a check-your-answers page before submitting.")
     estimated_minutes: int | None = Field(None, ge=1, le=120)
     thank_you: Localized | None = Field(None, description="Message on the thank-you page.")
+    open_data: bool = Field(
+        False, description="Publish this form's aggregate indicators as open data."
+    )
+    composite: Composite | list[Composite] | None = Field(
+        None, description="Composite indexes over the form's indicator dimensions."
+    )
     choice_lists: dict[Identifier, list[Choice]] = Field(default_factory=dict)
     pages: list[Page] | None = None
     questions: list[Question] | None = Field(

@@ -64,6 +64,10 @@ class Settings:
         5, "Counts below this within a filtered view show as '< N' on the dashboard.",
         "VNFORM_MIN_GROUP_SIZE",
     )
+    indicator_min_n: int = _setting(
+        30, "Indicators computed from fewer valid answers than this are suppressed.",
+        "VNFORM_INDICATOR_MIN_N",
+    )
     forwarded_allow_ips: str = _setting(
         "", "Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
         "X-Forwarded-Proto headers are trusted (empty: none; the connection's address "

@@ -1,0 +1,128 @@
+"""Indicator reports: the counts from the database turned into records, per form, service
+or agency and period. Shared by the command line, the API, open data and the dashboard."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from vnform import store
+from vnform.export import neutralise
+from vnform.indicators import (
+    Period,
+    Tally,
+    case_satisfaction,
+    composite,
+    composites_of,
+    dimensions,
+    figures,
+    group_key,
+    rounded,
+    tally,
+)
+from vnform.spec import FormSpec
+
+#: Every record has these fields, in this order (the CSV columns).
+FIELDS = ("period", "form", "agency", "service", "indicator", "questions", "scale",
+          "n_valid", "n_skip", "n_na", "mean", "top2_pct", "bottom2_pct", "score_0_100",
+          "ci95_low", "ci95_high", "status", "promoters_pct", "detractors_pct", "nps",
+          "of", "cases", "case_satisfaction_pct")
+SATISFACTION = "satisfaction"
+
+
+async def indicator_records(specs: Sequence[FormSpec], period: Period, tz: ZoneInfo,
+                            minimum: int, by: str = "form") -> list[dict[str, object]]:
+    """Every indicator record of *specs* in *period*, grouped *by* form, service or agency.
+
+    Forms pool into a group's record when they measure the same dimension on the same
+    scale; a dimension measured on two scales gives one record per scale.
+    """
+    start, end = period.window(tz)
+    dims = {spec.id: dimensions(spec) for spec in specs}
+    keys = {spec.id: [k for d in dims[spec.id] for k in d.keys] for spec in specs}
+    counts = await store.indicator_answer_counts(keys, start, end)
+    responses = await store.period_response_counts(keys, start, end)
+
+    groups: dict[tuple[str, str, str], tuple[list[FormSpec], Tally, list[str]]] = {}
+    for spec in specs:
+        for dim in dims[spec.id]:
+            t = tally(dim, counts.get(spec.id, {}), responses.get(spec.id, 0))
+            group = (group_key(spec, by), dim.name, dim.scale.name)
+            if group not in groups:
+                groups[group] = ([], Tally(dim.scale), [])
+            forms, total, questions = groups[group]
+            forms.append(spec)
+            total.add(t)
+            questions.extend(dim.keys if by == "form" else (f"{spec.id}:{k}" for k in dim.keys))
+
+    records: list[dict[str, object]] = []
+    for (key, name, _scale), (forms, total, questions) in groups.items():
+        records.append(_record(period, by, key, forms, name, questions) | figures(total, minimum))
+    if by == "form":
+        records.extend(await _form_extras(specs, period, records, start, end, minimum))
+    return [{name: record.get(name) for name in FIELDS} for record in records]
+
+
+def _record(period: Period, by: str, key: str, forms: list[FormSpec], indicator: str,
+            questions: list[str]) -> dict[str, object]:
+    first = forms[0]
+    return {
+        "period": period.label,
+        "form": first.id if by == "form" else None,
+        "agency": first.agency if by in ("form", "agency") else None,
+        "service": (first.service if by == "form" else key) if by != "agency" else None,
+        "indicator": indicator,
+        "questions": questions,
+    }
+
+
+async def _form_extras(specs: Sequence[FormSpec], period: Period,
+                       records: list[dict[str, object]], start: dt.datetime,
+                       end: dt.datetime, minimum: int) -> list[dict[str, object]]:
+    """Composite indexes and per-case satisfaction, which are defined per form."""
+    extras: list[dict[str, object]] = []
+    for spec in specs:
+        own = {str(r["indicator"]): r for r in records if r["form"] == spec.id}
+        for composite_id, of, weights in composites_of(spec):
+            extras.append(_record(period, "form", spec.id, [spec], composite_id, [])
+                          | composite(own, of, weights))
+        satisfaction = next((d for d in dimensions(spec) if d.name == SATISFACTION), None)
+        if satisfaction is None:
+            continue
+        cases, unsatisfied = await store.case_counts(
+            spec.id, list(satisfaction.keys), sorted(satisfaction.scale.bottom2), start, end)
+        if cases:
+            enough = cases >= minimum
+            extras.append(_record(period, "form", spec.id, [spec], "case_satisfaction", [])
+                          | {"scale": "cases", "cases": cases,
+                             "case_satisfaction_pct":
+                                 case_satisfaction(cases, unsatisfied) if enough else None,
+                             "status": "ok" if enough else "suppressed"})
+    return extras
+
+
+def as_json(records: Sequence[dict[str, object]]) -> dict[str, object]:
+    """``{"indicators": [...]}``, values rounded to 2 decimals (only at output)."""
+    return {"indicators": [rounded(record) for record in records]}
+
+
+def as_csv(records: Sequence[dict[str, object]]) -> str:
+    """The same records as CSV: the JSON fields as columns, lists joined with ``;``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    for record in records:
+        shown = rounded(record)
+        writer.writerow(neutralise(_cell(shown[name])) for name in FIELDS)
+    return buffer.getvalue()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return str(value)
