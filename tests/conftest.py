@@ -265,3 +265,55 @@ def csrf_of(client: TestClient, url: str = "/admin") -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text)
     assert match
     return match.group(1)
+
+
+@pytest.fixture
+def api_token(database_path: Path, forms_dir: Path,
+              capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
+    """Create an API token with the CLI, before the app starts (as an operator would);
+    returns the secret it printed."""
+    from vnform.cli import main
+
+    def add(name: str, *agencies: str, forms: Path = forms_dir) -> str:
+        capsys.readouterr()
+        args = ["token", "add", "--name", name, "--db", f"sqlite://{database_path}",
+                "--forms", str(forms)]
+        for agency in agencies:
+            args += ["--agency", agency]
+        assert main(args) == 0
+        out = capsys.readouterr().out
+        assert out.count("\n") == 1, out
+        return out.strip()
+
+    return add
+
+
+@pytest.fixture
+def seed(database_path: Path) -> Callable[..., int]:
+    """Store one response straight into the database file, as the app stores it:
+    ``seed(form id, {question: value}, at=datetime, case=code)``; returns its id. Quicker
+    than a citizen's visit when a test needs dozens, and possible before the app starts."""
+    import datetime as dt
+    import secrets
+
+    def add(form_id: str, answers: dict[str, str], at: dt.datetime | None = None,
+            case: str | None = None, texts: dict[str, str] | None = None) -> int:
+        moment = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+        with sqlite3.connect(database_path) as db:
+            cursor = db.execute(
+                "insert into response (form_id, form_version, token, language, submitted_at,"
+                " case_code) values (?, 'seeded', ?, 'vi', ?, ?)",
+                (form_id, secrets.token_urlsafe(24), moment.isoformat(sep=" "), case))
+            response_id = int(cursor.lastrowid or 0)
+            for question, value in answers.items():
+                number = float(value) if re.fullmatch(r"-?\d+", value) else None
+                db.execute("insert into answer (response_id, form_id, question, value, number)"
+                           " values (?, ?, ?, ?, ?)", (response_id, form_id, question, value,
+                                                       number))
+            for question, text in (texts or {}).items():
+                db.execute("insert into answer (response_id, form_id, question, text)"
+                           " values (?, ?, ?, ?)", (response_id, form_id, question, text))
+        db.close()
+        return response_id
+
+    return add

@@ -27,7 +27,7 @@ REGENERATE = (
     "json.dumps(json_schema(), indent=2, ensure_ascii=False) + \"\\n\")'"
 )
 MODELS = (schema.FormFile, schema.Page, schema.Question, schema.Choice, schema.Row,
-          schema.Validate)
+          schema.Validate, schema.Composite)
 
 
 def plain_json(value: Any) -> Any:

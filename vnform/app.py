@@ -25,7 +25,7 @@ from vnform import store
 from vnform.middleware import BodyLimit
 from vnform.registry import Registry
 from vnform.settings import Settings
-from vnform.views import admin, auth, citizen, errors
+from vnform.views import admin, api, auth, citizen, errors, open_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -66,10 +66,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/f/{form_id}/review", citizen.review, methods=["GET", "POST"], name="review"),
         Route("/f/{form_id}/thanks", citizen.thanks, name="thanks"),
         Route("/healthz", citizen.health, name="health"),
+        Route("/api/v1/indicators", api.indicators, name="api_indicators"),
+        Route("/api/v1/invitations", api.invitations, methods=["POST"], name="api_invitations"),
+        Route("/api/v1/openapi.json", api.openapi, name="api_openapi"),
+        Route("/open-data/indicators.csv", open_data.indicators_csv, name="open_data_csv"),
+        Route("/open-data/indicators.json", open_data.indicators_json, name="open_data_json"),
         Route("/admin", admin.index, name="admin"),
         Route("/admin/login", auth.login, methods=["GET", "POST"], name="login"),
         Route("/admin/logout", auth.logout, methods=["POST"], name="logout"),
         Route("/admin/audit", admin.audit, name="audit"),
+        Route("/admin/indicators", admin.indicators, name="indicators"),
         Route("/admin/forms/{form_id}", admin.dashboard, name="dashboard"),
         Route("/admin/forms/{form_id}/responses", admin.responses, name="responses"),
         Route("/admin/forms/{form_id}/responses/{response_id:int}", admin.response,

@@ -125,8 +125,13 @@ def column_chart(
     title: str,
     id_prefix: str,
     desc: str | None = None,
+    max_value: float | None = None,
+    max_display: str | None = None,
 ) -> Markup:
     """Vertical columns over time, e.g. responses per day as ("27/11", 12, "12").
+
+    With *max_value* (e.g. 100 for percentages) the columns are drawn against that top,
+    labelled *max_display*, rather than against the largest value.
 
     Draws a baseline, a dashed gridline at the largest value labelled with that point's
     ``display`` text, and at most ``MAX_X_LABELS`` x labels, evenly thinned so they never
@@ -143,8 +148,11 @@ def column_chart(
     axis_size, value_size = 14, 14
     top, plot_height = 24.0, 160.0
     baseline = top + plot_height
-    peak = max((v for v in values if v is not None), default=0.0)
-    peak_display = displays[values.index(peak)] if peak > 0 else ""
+    if max_value is not None and max_value > 0:
+        peak, peak_display = float(max_value), _clean(max_display or _n(max_value))
+    else:
+        peak = max((v for v in values if v is not None), default=0.0)
+        peak_display = displays[values.index(peak)] if peak > 0 else ""
 
     axis_width = max(_text_width(peak_display, axis_size), _text_width("0", axis_size)) + 6
     label_width = max(_text_width(label, axis_size) for label in labels)
@@ -170,7 +178,7 @@ def column_chart(
     show_values = pitch >= widest + 4
     for i, (value, display) in enumerate(zip(values, displays, strict=True)):
         centre = left + pitch * (i + 0.5)
-        height = plot_height * value / peak if value and peak > 0 else 0.0
+        height = plot_height * min(value, peak) / peak if value and peak > 0 else 0.0
         if height:
             parts.append(
                 f'<rect class="vnf-column" x="{_n(centre - column_width / 2)}" '

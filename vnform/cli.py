@@ -1,4 +1,4 @@
-"""The ``vnform`` command: serve, check, export, migrate."""
+"""The ``vnform`` command: serve, check, migrate, export, indicators, invite, user, token."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -99,6 +100,36 @@ def _parser() -> argparse.ArgumentParser:
                             help="fewest valid answers for a figure (default 30)")
     _common(indicators)
     indicators.set_defaults(run=_indicators)
+
+    invite = commands.add_parser("invite", help="single-use links to rate case files")
+    invite.add_argument("form_id")
+    invite.add_argument("--case", dest="cases", action="append", default=[], metavar="CODE",
+                        help="case code (mã hồ sơ) to invite for (repeat for several)")
+    invite.add_argument("--case-file", type=Path, metavar="FILE",
+                        help="CSV file with case codes in its first column (UTF-8; a header "
+                             "row 'case' or 'ma_ho_so' is skipped)")
+    invite.add_argument("--base-url", dest="public_url", metavar="URL",
+                        help="where citizens reach vnform (default http://127.0.0.1:8000)")
+    _common(invite)
+    invite.set_defaults(run=_invite)
+
+    token = commands.add_parser("token", help="manage API tokens of other systems")
+    tokens = token.add_subparsers(title="token commands", required=True)
+    token_add = tokens.add_parser("add", help="create a token; prints its secret once")
+    token_add.add_argument("--name", required=True,
+                           help="who uses it (letters, digits, '.', '_', '-'), e.g. emc")
+    token_add.add_argument("--agency", dest="agencies", action="append", default=[],
+                           help="agency code whose forms it may read (repeat for several; "
+                                "none: every form)")
+    _common(token_add)
+    token_add.set_defaults(run=_token_add)
+    token_list = tokens.add_parser("list", help="list tokens (never their secrets)")
+    _common(token_list)
+    token_list.set_defaults(run=_token_list)
+    token_revoke = tokens.add_parser("revoke", help="revoke a token at once")
+    token_revoke.add_argument("name")
+    _common(token_revoke)
+    token_revoke.set_defaults(run=_token_revoke)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--db", dest="database_url", help="database URL")
@@ -411,6 +442,153 @@ def _indicators(args: argparse.Namespace) -> int:
     text = (json.dumps(reports.as_json(records), ensure_ascii=False, indent=2) + "\n"
             if args.format == "json" else reports.as_csv(records))
     _write(args.output, text)
+    return 0
+
+
+def _invite(args: argparse.Namespace) -> int:
+    """Print ``<case>\\t<link>`` per case; each link rates its case once."""
+    from urllib.parse import urlsplit
+
+    from vnform import cases, store
+    from vnform.links import invitation_url
+    from vnform.registry import Registry
+
+    # The key must be the server's: a link signed with another key opens nothing.
+    settings = Settings.from_env(forms_dir=args.forms_dir, database_url=args.database_url,
+                                 public_url=args.public_url).with_secret()
+    if not settings.public_url:
+        settings = replace(settings, public_url="http://127.0.0.1:8000")
+    base = urlsplit(settings.public_url)
+    if base.scheme not in ("http", "https") or not base.netloc or base.query or base.fragment:
+        print(f"vnform: not a base URL (http[s]://host[/path]): {settings.public_url!r}",
+              file=sys.stderr)
+        return 2
+    spec = Registry.load(settings.forms_dir).forms.get(args.form_id)
+    if spec is None:
+        print(f"vnform: no form '{args.form_id}' in {settings.forms_dir}", file=sys.stderr)
+        return 1
+    if spec.status != "open":
+        print(f"vnform: warning: form '{spec.id}' is {spec.status}: its links open "
+              "nothing until it is open", file=sys.stderr)
+    try:
+        codes = [cases.clean_case_code(code) for code in args.cases]
+    except cases.CaseCodeError as exc:
+        print(f"vnform: --case: {exc}", file=sys.stderr)
+        return 2
+    if args.case_file is not None:
+        try:
+            codes += cases.read_case_csv(args.case_file.read_bytes().decode("utf-8"))
+        except OSError as exc:
+            print(f"vnform: cannot read {args.case_file}: {exc.strerror}", file=sys.stderr)
+            return 1
+        except UnicodeDecodeError:
+            print(f"vnform: {args.case_file}: not UTF-8 text (save it as CSV UTF-8)",
+                  file=sys.stderr)
+            return 2
+        except cases.CaseCodeError as exc:
+            print(f"vnform: {args.case_file}: {exc}", file=sys.stderr)
+            return 2
+    codes = cases.unique(codes)
+    if not codes:
+        print("vnform: no case codes: give --case CODE or --case-file FILE", file=sys.stderr)
+        return 2
+    actor = _cli_actor()
+
+    async def run() -> list[tuple[str, str]]:
+        async with store.opened(settings.database_url, must_exist=True):
+            made = await store.create_invitations(spec.id, codes, actor)
+            await store.audit("invitations_created", actor=actor, form_id=spec.id,
+                              count=len(made), via="cli")
+            return made
+
+    try:
+        made = asyncio.run(run())
+    except store.NoDatabase as missing:
+        print(f"vnform: no database at {missing} (run `vnform migrate` first)",
+              file=sys.stderr)
+        return 1
+    for case, secret in made:
+        url = invitation_url(settings.public_url, spec.id, secret, settings.secret_key)
+        print(f"{case}\t{url}")
+    print(f"vnform: {len(made)} invitation(s) for {spec.id}; each link works once",
+          file=sys.stderr)
+    return 0
+
+
+TOKEN_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}"
+
+
+def _token_add(args: argparse.Namespace) -> int:
+    import re
+
+    from vnform import store
+    from vnform.registry import Registry
+
+    if not re.fullmatch(TOKEN_NAME, args.name):
+        print(f"vnform: a token name is 1 to 80 letters, digits, '.', '_' or '-', not "
+              f"{args.name!r}", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    known = {spec.agency for spec in Registry.load(settings.forms_dir).forms.values()}
+    for agency in sorted(set(args.agencies) - known):
+        print(f"vnform: warning: no form in {settings.forms_dir} belongs to agency "
+              f"'{agency}'", file=sys.stderr)
+
+    async def run() -> str | None:
+        async with store.opened(settings.database_url):
+            try:
+                secret = await store.create_api_token(args.name, args.agencies)
+            except store.TokenExists:
+                return None
+            await store.audit("api_token_added", actor=_cli_actor(), token=args.name,
+                              agencies=sorted(set(args.agencies)))
+            return secret
+
+    secret = asyncio.run(run())
+    if secret is None:
+        print(f"vnform: a token named {args.name} exists already", file=sys.stderr)
+        return 1
+    scope = ", ".join(sorted(set(args.agencies))) or "every agency"
+    print(f"vnform: added token {args.name} ({scope}); its secret follows and is not "
+          "shown again", file=sys.stderr)
+    print(secret)
+    return 0
+
+
+def _token_list(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo
+
+    from vnform import store
+
+    settings = _settings(args)
+
+    async def run() -> list:
+        async with store.opened(settings.database_url):
+            return await store.list_api_tokens()
+
+    tz = ZoneInfo(settings.timezone)
+    for client, last_used in asyncio.run(run()):
+        agencies = ",".join(client.agencies) or "all"
+        state = "revoked" if client.revoked else "active"
+        used = last_used.astimezone(tz).strftime("%Y-%m-%d %H:%M") if last_used else "never"
+        print(f"{client.name}\t{agencies}\t{state}\t{used}")
+    return 0
+
+
+def _token_revoke(args: argparse.Namespace) -> int:
+    from vnform import store
+
+    async def run() -> bool:
+        async with store.opened(_settings(args).database_url):
+            found = await store.revoke_api_token(args.name)
+            if found:
+                await store.audit("api_token_revoked", actor=_cli_actor(), token=args.name)
+            return found
+
+    if not asyncio.run(run()):
+        print(f"vnform: no token named {args.name}", file=sys.stderr)
+        return 1
+    print(f"vnform: revoked token {args.name}; it is refused from now on", file=sys.stderr)
     return 0
 
 

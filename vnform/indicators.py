@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from vnform.spec import FormSpec, Question
@@ -123,10 +124,25 @@ class Tally:
         return sum(self.counts.values())
 
     def add(self, other: Tally) -> None:
+        """Pool *other* into this tally. Another form's scale of the same name may use
+        other codes (``1``..``5`` here, ``rat_hai_long``.. there): its answers are
+        counted at the point of the same rank on this tally's scale."""
+        recode = _recode(other.scale, self.scale)
         for code, n in other.counts.items():
-            self.counts[code] = self.counts.get(code, 0) + n
+            mine = recode.get(code, code)
+            self.counts[mine] = self.counts.get(mine, 0) + n
         self.n_na += other.n_na
         self.n_skip += other.n_skip
+
+
+def _recode(source: Scale, target: Scale) -> dict[str, str]:
+    """Codes of *source* mapped to the codes of the same rank on *target*."""
+    if source.values == target.values:
+        return {}
+    if source.name != target.name:
+        raise ValueError(f"cannot pool a {source.name} scale into a {target.name} scale")
+    ranked = [sorted(s.values, key=s.values.__getitem__) for s in (source, target)]
+    return dict(zip(*ranked, strict=True))
 
 
 def tally(dimension: Dimension, counts: Mapping[str, Mapping[str, int]],
@@ -155,7 +171,10 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At p = 0 or 1 one end is exactly 0 or 1; floating point would give 0.9999999999999999.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
 
 
 FIGURES = ("mean", "top2_pct", "bottom2_pct", "score_0_100", "ci95_low", "ci95_high")
@@ -174,7 +193,6 @@ def figures(t: Tally, minimum: int) -> dict[str, object]:
         return record | {"status": "undefined"}
     if n < minimum:
         return record | {"status": "suppressed"}
-    share = {code: count / n for code, count in t.counts.items()}
     mean = sum(scale.values[code] * count for code, count in t.counts.items()) / n
     top2 = sum(c for code, c in t.counts.items() if code in scale.top2)
     bottom2 = sum(c for code, c in t.counts.items() if code in scale.bottom2)
@@ -185,12 +203,15 @@ def figures(t: Tally, minimum: int) -> dict[str, object]:
         "score_0_100": 100 * (mean - scale.low) / (scale.high - scale.low),
     }
     if scale.kind == "nps":
-        promoters = sum(p for code, p in share.items() if scale.values[code] >= 9)
-        detractors = sum(p for code, p in share.items() if scale.values[code] <= 6)
-        nps = 100 * (promoters - detractors)
-        se = math.sqrt(max(promoters + detractors - (promoters - detractors) ** 2, 0) / n)
+        # From whole counts, not from summed shares: 0.5 − (0.1 + 0.2) is not 0.2 in
+        # floating point, and NPS +20 must be 20.0, not 19.999999999999996.
+        promoters = sum(c for code, c in t.counts.items() if scale.values[code] >= 9)
+        detractors = sum(c for code, c in t.counts.items() if scale.values[code] <= 6)
+        p_plus, p_minus = promoters / n, detractors / n
+        nps = 100 * (promoters - detractors) / n
+        se = math.sqrt(max(p_plus + p_minus - (p_plus - p_minus) ** 2, 0) / n)
         low, high = max(-100.0, nps - 100 * Z95 * se), min(100.0, nps + 100 * Z95 * se)
-        record |= {"promoters_pct": 100 * promoters, "detractors_pct": 100 * detractors,
+        record |= {"promoters_pct": 100 * promoters / n, "detractors_pct": 100 * detractors / n,
                    "nps": nps, "ci95_low": low, "ci95_high": high}
     else:
         low, high = wilson(top2, n)
@@ -215,8 +236,8 @@ def composite(records: Mapping[str, Mapping[str, object]], of: Sequence[str],
     if status != "ok":
         return {"scale": "composite", "of": list(of), "top2_pct": None, "status": status}
     w = {name: (weights or {}).get(name, 1.0) for name in of}
-    value = sum(w[name] * float(records[name]["top2_pct"]) for name in of) / sum(  # type: ignore[arg-type]
-        w.values())
+    shares = {name: cast(float, records[name]["top2_pct"]) for name in of}
+    value = sum(w[name] * shares[name] for name in of) / sum(w.values())
     low_n = any(records[name]["status"] == "low_n" for name in of)
     return {"scale": "composite", "of": list(of), "top2_pct": value,
             "status": "low_n" if low_n else "ok"}
@@ -225,6 +246,9 @@ def composite(records: Mapping[str, Mapping[str, object]], of: Sequence[str],
 def case_satisfaction(cases: int, unsatisfied: int) -> float | None:
     """(cases − cases rated unsatisfied) / cases, in percent; None without cases."""
     return None if cases == 0 else 100 * (cases - unsatisfied) / cases
+
+
+_MONTHS = {"month": 1, "quarter": 3, "year": 12}
 
 
 @dataclass(frozen=True)
@@ -241,24 +265,62 @@ class Period:
         end = dt.datetime.combine(self.after, dt.time(), tzinfo=tz).astimezone(dt.UTC)
         return start, end
 
+    @property
+    def kind(self) -> str:
+        """``month``, ``quarter`` or ``year``."""
+        months = (self.after.year - self.first.year) * 12 + self.after.month - self.first.month
+        return {1: "month", 3: "quarter"}.get(months, "year")
+
+    def shifted(self, steps: int) -> Period:
+        """The period of the same kind *steps* earlier (negative) or later (positive)."""
+        index = self.first.year * 12 + self.first.month - 1 + steps * _MONTHS[self.kind]
+        return period_of(dt.date(index // 12, index % 12 + 1, 1), self.kind)
+
+
+def period_of(day: dt.date, kind: str = "quarter") -> Period:
+    """The month, quarter or year that contains *day* (a local date)."""
+    if kind == "month":
+        return parse_period(f"{day.year:04d}-{day.month:02d}")
+    if kind == "quarter":
+        return parse_period(f"{day.year:04d}-Q{(day.month - 1) // 3 + 1}")
+    if kind == "year":
+        return parse_period(f"{day.year:04d}")
+    raise ValueError(f"not a kind of period: {kind!r}; use month, quarter or year")
+
+
+def recent_periods(last: Period, count: int) -> list[Period]:
+    """Up to *count* consecutive periods of *last*'s kind, oldest first, ending with *last*
+    (fewer when the calendar starts sooner)."""
+    periods = []
+    for step in range(1 - count, 1):
+        try:
+            periods.append(last.shifted(step))
+        except ValueError:  # before year 1
+            continue
+    return periods
+
 
 def parse_period(text: str) -> Period:
     """Read a period; ValueError with a message that says what is accepted."""
     text = text.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-        year, month = int(m[1]), int(m[2])
-        if 1 <= month <= 12:
-            first = dt.date(year, month, 1)
-            after = dt.date(year + month // 12, month % 12 + 1, 1)
-            return Period(text, first, after)
-    elif m := re.fullmatch(r"(\d{4})-[Qq]([1-4])", text):
-        year, quarter = int(m[1]), int(m[2])
-        first = dt.date(year, 3 * quarter - 2, 1)
-        after = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-        return Period(f"{year}-Q{quarter}", first, after)
-    elif re.fullmatch(r"\d{4}", text):
-        year = int(text)
-        return Period(text, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    try:
+        if m := re.fullmatch(r"([0-9]{4})-([0-9]{2})", text):
+            year, month = int(m[1]), int(m[2])
+            if 1 <= month <= 12:
+                first = dt.date(year, month, 1)
+                after = dt.date(year + month // 12, month % 12 + 1, 1)
+                return Period(text, first, after)
+        elif m := re.fullmatch(r"([0-9]{4})-[Qq]([1-4])", text):
+            year, quarter = int(m[1]), int(m[2])
+            first = dt.date(year, 3 * quarter - 2, 1)
+            after = (dt.date(year + 1, 1, 1) if quarter == 4
+                     else dt.date(year, 3 * quarter + 1, 1))
+            return Period(f"{year:04d}-Q{quarter}", first, after)
+        elif re.fullmatch(r"[0-9]{4}", text):
+            year = int(text)
+            return Period(text, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    except ValueError:  # year 0000, or 9999 (whose end is past the calendar)
+        pass
     raise ValueError(f"not a period: {text!r}; use a month (2026-11), a quarter (2026-Q4) "
                      "or a year (2026)")
 

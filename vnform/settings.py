@@ -68,6 +68,13 @@ class Settings:
         30, "Indicators computed from fewer valid answers than this are suppressed.",
         "VNFORM_INDICATOR_MIN_N",
     )
+    public_url: str = _setting(
+        "",
+        "Address citizens reach vnform at (e.g. https://khaosat.example.gov.vn); invitation "
+        "links start with it. Empty: the API uses the request's address, `vnform invite` "
+        "uses http://127.0.0.1:8000.",
+        "VNFORM_PUBLIC_URL",
+    )
     forwarded_allow_ips: str = _setting(
         "", "Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
         "X-Forwarded-Proto headers are trusted (empty: none; the connection's address "

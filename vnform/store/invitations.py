@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
+from vnform.cases import clean_case_code
 from vnform.models import ApiToken, Invitation
 
 __all__ = [
@@ -24,9 +25,15 @@ def digest(secret: str) -> str:
 
 async def create_invitations(form_id: str, cases: Iterable[str],
                              created_by: str | None) -> list[tuple[str, str]]:
-    """A new single-use secret per case: [(case code, secret)]. Only digests are stored."""
+    """A new single-use secret per case: [(case code, secret)]. Only digests are stored.
+
+    Codes are cleaned first (trimmed, NFC); a bad one raises
+    :class:`vnform.cases.CaseCodeError` and nothing is stored. A case may be invited
+    again (a lost message): whichever link is used first rates it. Build each link with
+    :func:`vnform.links.invitation_url`.
+    """
     now = dt.datetime.now(dt.UTC)
-    made = [(case, secrets.token_urlsafe(24)) for case in cases]
+    made = [(clean_case_code(case), secrets.token_urlsafe(24)) for case in cases]
     await Invitation.bulk_create([
         Invitation(form_id=form_id, case_code=case, token_digest=digest(secret),
                    created_at=now, created_by=created_by)

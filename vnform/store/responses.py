@@ -15,12 +15,12 @@ from tortoise.transactions import in_transaction
 
 from vnform.answers import Answers, StoredResponse, answer_rows
 from vnform.filters import Filters
-from vnform.models import Answer, Draft, FormVersion, Response
+from vnform.models import Answer, Draft, FormVersion, Invitation, Response
 from vnform.spec import FormSpec
 
 __all__ = [
-    "DraftState", "FormFull", "count_responses", "counts_by_form", "filtered_responses",
-    "iter_responses",
+    "CaseRated", "DraftState", "FormFull", "case_rated", "count_responses", "counts_by_form",
+    "filtered_responses", "iter_responses",
     "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
     "submit", "submitted",
 ]
@@ -90,26 +90,49 @@ class FormFull(Exception):
     """The form has all the responses its `max_responses` allows."""
 
 
+class CaseRated(Exception):
+    """The case already has a response with this form, or its invitation was used."""
+
+
+async def case_rated(form_id: str, case_code: str) -> bool:
+    """Whether *case_code* already has a response with *form_id*."""
+    return await Response.filter(form_id=form_id, case_code=case_code).exists()
+
+
 async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
-                 limit: int | None = None) -> tuple[int, bool]:
+                 limit: int | None = None, case_code: str | None = None,
+                 invitation_id: int | None = None) -> tuple[int, bool]:
     """Store a response once per token: (response id, whether this call stored it).
 
     With a *limit*, the count and the insert share one transaction, so concurrent
     submissions cannot push a form past its `max_responses` (SQLite runs one write
     transaction at a time).
+
+    With a *case_code* (and the *invitation_id* that brought the citizen), the response
+    records the case, and the invitation is marked used in the same transaction: either
+    both happen or neither. A case already rated with this form, or an invitation used
+    meanwhile, raises :class:`CaseRated` and stores nothing; the unique (form, case)
+    constraint decides between two submissions racing for one case.
     """
     existing = await submitted(token)
     if existing is not None:
         return existing, False
     rows = answer_rows(spec, answers)
+    now = dt.datetime.now(dt.UTC)
     try:
         async with in_transaction() as conn:
+            # First the write that claims the invitation: the transaction holds SQLite's
+            # write lock from here on, and a used invitation stops it before anything else.
+            if invitation_id is not None and not await Invitation.filter(
+                id=invitation_id, form_id=spec.id, case_code=case_code, used_at__isnull=True,
+            ).using_db(conn).update(used_at=now):
+                raise CaseRated(case_code)
             if limit is not None and \
                     await Response.filter(form_id=spec.id).using_db(conn).count() >= limit:
                 raise FormFull(spec.id)
             response = await Response.create(
                 form_id=spec.id, form_version=spec.version, token=token, language=language,
-                submitted_at=dt.datetime.now(dt.UTC), using_db=conn,
+                submitted_at=now, case_code=case_code, using_db=conn,
             )
             await Answer.bulk_create(
                 [Answer(response_id=response.id, form_id=spec.id, question=row.question,
@@ -117,12 +140,14 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                 using_db=conn,
             )
             await Draft.filter(token=token).using_db(conn).delete()
-    except IntegrityError:
-        # Two posts of one token raced: the other one stored it.
+    except (IntegrityError, CaseRated):
+        # Two posts of one token raced: the other one stored it (and used the invitation).
         existing = await submitted(token)
-        if existing is None:
-            raise
-        return existing, False
+        if existing is not None:
+            return existing, False
+        if case_code is not None:
+            raise CaseRated(case_code) from None
+        raise
     return response.id, True
 
 

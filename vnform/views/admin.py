@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from vnform import charts, export, store
+from vnform import charts, export, reports, store
 from vnform.datasets import export_columns, form_versions
 from vnform.filters import Filters, masked, parse_filters, segment_questions
-from vnform.i18n import translations
-from vnform.spec import FormSpec
+from vnform.i18n import N_, translations
+from vnform.indicators import (
+    Period,
+    dimensions,
+    parse_period,
+    period_of,
+    recent_periods,
+)
+from vnform.spec import FormSpec, Text
 from vnform.summary import choice_results
 from vnform.views.auth import admins_only, client_address, signed_in
 from vnform.views.render import page_language, render
@@ -23,6 +30,8 @@ from vnform.views.render import page_language, render
 TEXTS_ON_DASHBOARD = 5
 TEXTS_PER_PAGE = 25
 RESPONSES_PER_PAGE = 50
+TREND_PERIODS = 8  # the trend charts of /admin/indicators: the chosen period and 7 before
+GROUPINGS = ("form", "service", "agency")
 
 
 def _visible_forms(request: Request) -> list[FormSpec]:
@@ -107,13 +116,197 @@ async def dashboard(request: Request) -> Response:
         for key, result in results.items()
     }
     filtered_total = masked(total, minimum, filters.active)[1]
+    quarter = period_of(dt.datetime.now(tz).date(), "quarter")
+    own = []
+    min_n = request.state.settings.indicator_min_n
+    if dimensions(spec):
+        records = await reports.indicator_records([spec], quarter, tz, min_n)
+        own = _by_kind([_indicator_row(r, {spec.id: spec}, lang, min_n) for r in records])
     return render(request, "admin/dashboard.html", _context(
         request, spec=spec, filters=filters, problems=problems, versions=versions,
         segments=segment_questions(spec), total_all=total_all, total=filtered_total,
         day_counts=day_counts, day_chart=day_chart, results=results, bar_charts=bar_charts,
         numbers=numbers, dates=dates, texts=texts, minimum=minimum,
-        query=urlencode(filters.params()),
+        query=urlencode(filters.params()), quarter=quarter, indicator_rows=own,
+        indicator_min_n=min_n,
     ), lang=lang)
+
+
+#: Names of the dimensions the issue lists, shown translated next to their code; any
+#: other dimension name (they are free words) is shown as it is written.
+DIMENSION_NAMES = {
+    "satisfaction": N_("Satisfaction"), "ease": N_("Ease"), "efficiency": N_("Efficiency"),
+    "trust": N_("Trust"), "access": N_("Access to information"),
+    "procedure": N_("Administrative procedure"), "civil_servant": N_("Civil servants"),
+    "result": N_("Result"), "feedback": N_("Handling of feedback"),
+    "case_satisfaction": N_("Cases rated satisfied"),
+}
+STATUS_WORDS = {
+    "ok": N_("OK"),
+    "low_n": N_("Few answers: the interval is wider than 20 points"),
+    "undefined": N_("No answers"),
+}
+PERIOD_WORDS = {"month": N_("Month"), "quarter": N_("Quarter"), "year": N_("Year")}
+TREND_TITLES = {
+    "month": N_("Satisfied share of the last %(n)s months, %(name)s"),
+    "quarter": N_("Satisfied share of the last %(n)s quarters, %(name)s"),
+    "year": N_("Satisfied share of the last %(n)s years, %(name)s"),
+}
+
+
+def _status_text(record: dict[str, object], lang: str, minimum: int) -> str:
+    """The record's status in words; a hidden value always says why."""
+    _ = translations(lang).gettext
+    status, scale = record["status"], record["scale"]
+    if status == "suppressed":
+        if scale == "composite":
+            return _("Hidden: a part has fewer than %(n)s answers") % {"n": minimum}
+        if scale == "cases":
+            return _("Hidden: fewer than %(n)s cases") % {"n": minimum}
+        return _("Hidden: fewer than %(n)s answers") % {"n": minimum}
+    if status == "undefined" and scale == "composite":
+        return _("Not computed: a part has no answers")
+    return _(STATUS_WORDS[str(status)])
+
+
+def _dimension_name(name: str, lang: str) -> str:
+    known = DIMENSION_NAMES.get(name)
+    return translations(lang).gettext(known) if known else name
+
+
+def _composite_label(spec: FormSpec, composite_id: str, lang: str) -> str | None:
+    raw = spec.definition.get("composite")
+    for item in raw if isinstance(raw, list) else [raw]:
+        if isinstance(item, dict) and item.get("id") == composite_id and item.get("label"):
+            label = Text.of(item["label"], spec.languages)
+            return label.get(lang) if label else None
+    return None
+
+
+def _indicator_row(record: dict[str, object], specs: dict[str, FormSpec], lang: str,
+                   minimum: int) -> dict[str, Any]:
+    """One record as the pages show it: names in words, and whether values may show."""
+    _ = translations(lang).gettext
+    spec = specs.get(str(record["form"])) if record["form"] else None
+    indicator = str(record["indicator"])
+    if record["scale"] == "composite":
+        label = (spec and _composite_label(spec, indicator, lang)) or indicator
+        title = label if label == indicator else f"{label} ({indicator})"
+    else:
+        label = _dimension_name(indicator, lang)
+        title = label if label == indicator else f"{label} ({indicator})"
+    if record["form"]:
+        group = spec.title.get(lang) if spec else str(record["form"])
+    elif record["service"] is not None:
+        group = str(record["service"]) or _("(no service code)")
+    else:
+        group = str(record["agency"])
+    return {"record": record, "title": title, "group": group, "spec": spec,
+            "shown": record["status"] in ("ok", "low_n"),
+            "status_text": _status_text(record, lang, minimum)}
+
+
+KIND_TITLES = {
+    "scale": N_("Scales (likert, rating)"), "yes_no": N_("Yes or no"),
+    "nps": N_("Net Promoter Score"), "composite": N_("Composite indexes"),
+    "cases": N_("Case ratings"),
+}
+
+
+def _kind(scale: object) -> str:
+    """How a record is tabled: ``scale`` (likert, rating), ``yes_no``, ``nps``,
+    ``composite`` or ``cases``."""
+    return str(scale) if scale in ("yes_no", "nps", "composite", "cases") else "scale"
+
+
+def _by_kind(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows grouped into one table per kind, in order of first appearance."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        tables.setdefault(_kind(row["record"]["scale"]), []).append(row)
+    return [{"kind": kind, "title": KIND_TITLES[kind], "rows": found}
+            for kind, found in tables.items()]
+
+
+@signed_in
+async def indicators(request: Request) -> Response:
+    """Indicators of the forms this official may see, for one period, with their trend."""
+    lang = page_language(request)
+    _ = translations(lang).gettext
+    tz = request.state.tz
+    minimum = request.state.settings.indicator_min_n
+    measured = sorted((s for s in _visible_forms(request) if dimensions(s)), key=lambda s: s.id)
+    form_id = request.query_params.get("form", "")
+    specs = [s for s in measured if s.id == form_id] if form_id else measured
+    if form_id and not specs:
+        raise HTTPException(404)  # unknown, without indicators, or another agency's
+    current = period_of(dt.datetime.now(tz).date(), "quarter")
+    text = request.query_params.get("period", "").strip() or current.label
+    by = request.query_params.get("by") or "form"
+    errors: dict[str, str] = {}
+    period: Period | None = None
+    try:
+        period = parse_period(text)
+    except ValueError:
+        errors["period"] = _("Enter a month such as 2026-11, a quarter such as 2026-Q4 or "
+                             "a year such as 2026.")
+    if by not in GROUPINGS:
+        errors["by"] = _("Choose form, service or agency.")
+        by = "form"
+    sections: list[dict[str, Any]] = []
+    if period is not None and not errors:
+        history = recent_periods(period, TREND_PERIODS)
+        by_period = {p.label: await reports.indicator_records(specs, p, tz, minimum, by)
+                     for p in history}
+        sections = _indicator_sections(by_period, history, period, specs, lang, minimum)
+    return render(request, "admin/indicators.html", _context(
+        request, sections=sections, period=period, text=text, by=by, errors=errors,
+        groupings=GROUPINGS, forms=measured, form_id=form_id, minimum=minimum,
+        current=current, period_words=PERIOD_WORDS,
+    ), lang=lang, status_code=400 if errors else 200)
+
+
+def _indicator_sections(by_period: dict[str, list[dict[str, object]]], history: list[Period],
+                        period: Period, specs: list[FormSpec], lang: str,
+                        minimum: int) -> list[dict[str, Any]]:
+    """One section per indicator and scale: its rows (one per form, service or agency),
+    each with the trend of its satisfied share over *history*."""
+    _ = translations(lang).gettext
+    by_id = {spec.id: spec for spec in specs}
+
+    def identity(record: dict[str, object]) -> tuple[object, ...]:
+        return tuple(record[name] for name in ("form", "agency", "service", "indicator",
+                                               "scale"))
+
+    past = {label: {identity(r): r for r in records} for label, records in by_period.items()}
+    sections: dict[tuple[object, object], dict[str, Any]] = {}
+    for record in by_period[period.label]:
+        row = _indicator_row(record, by_id, lang, minimum)
+        key = (record["indicator"], record["scale"])
+        section = sections.setdefault(key, {"title": row["title"], "scale": record["scale"],
+                                            "kind": _kind(record["scale"]), "rows": []})
+        value_of = "case_satisfaction_pct" if record["scale"] == "cases" else "top2_pct"
+        trend: list[dict[str, Any]] = []
+        for p in history:
+            then = past[p.label].get(identity(record))
+            value = (cast(float, then[value_of])
+                     if then is not None and then["status"] in ("ok", "low_n") else None)
+            trend.append({"label": p.label, "value": value, "record": then,
+                          "status_text": _status_text(then, lang, minimum) if then else ""})
+        row["trend"] = trend
+        points: list[tuple[str, float | None, str]] = [
+            (t["label"], t["value"], "–" if t["value"] is None else f"{t['value']:.2f}%")
+            for t in trend]
+        row["chart"] = charts.column_chart(
+            points,
+            title=_(TREND_TITLES[period.kind]) % {"n": len(history),
+                                                  "name": f"{row['title']} – {row['group']}"},
+            desc=_("A period without a column has no figure: no answers, or too few to show."),
+            id_prefix=f"trend-{len(sections)}-{len(section['rows']) + 1}",
+            max_value=100, max_display="100%",  # shares: a full column means everyone
+        )
+        section["rows"].append(row)
+    return list(sections.values())
 
 
 def _bar_text(count: Any) -> str:

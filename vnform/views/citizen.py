@@ -4,6 +4,13 @@ Flow: GET shows a page; POST validates it, keeps the answers of a multi-page for
 a server-side draft keyed by the form's one-time token, and redirects (post/redirect/
 get) to the next page, the review page or the thank-you page. Pressing Enter posts no
 button value, which means "continue".
+
+Case invitations: ``GET /f/<id>?t=<signed token>`` (see :mod:`vnform.links`) binds a
+fresh visit to the invited case and redirects to the form's plain address, so that a
+reload or Back never restarts it. The response records the case and uses the invitation
+in one transaction. A link that opens nothing (altered, or for another form) gets 404; a
+case already rated gets the "already rated" page: 200 when a link or page is opened,
+409 when answers are sent, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from vnform.answers import Answers, keep_visible, visible_questions
 from vnform.collation import sort_key
 from vnform.formbuild import PageForm, bind, validate
 from vnform.i18n import translations
+from vnform.links import QUERY_PARAMETER, read_invitation_token
 from vnform.registry import closed_reason
 from vnform.spec import FormSpec, Page, Question
 from vnform.views.render import page_language, path_for, render
@@ -60,8 +68,60 @@ async def page(request: Request) -> Response:
     if (closed := await _closed_page(request, spec, lang)) is not None:
         return closed
     if request.method == "GET":
+        if QUERY_PARAMETER in request.query_params:
+            return await _accept_invitation(request, spec, lang)
+        if await _bound_case_rated(request, spec):
+            return _rated_page(request, spec, lang)
         return await _show(request, spec, current, lang)
     return await _post(request, spec, current, lang)
+
+
+INVITED = "invited"  # session key: {form id: {"id", "case", "token"}} of invited visits
+
+
+async def _accept_invitation(request: Request, spec: FormSpec, lang: str) -> Response:
+    """Bind this visit to the case of the link's invitation, then show the first page."""
+    secret = read_invitation_token(request.query_params[QUERY_PARAMETER],
+                                   request.state.settings.secret_key)
+    invitation = await store.invitation_by_secret(secret) if secret else None
+    if invitation is None or invitation.form_id != spec.id:
+        return render(request, "closed.html", {"spec": spec, "reason": "bad_link"},
+                      lang=lang, languages=spec.languages, status_code=404)
+    if invitation.used or await store.case_rated(spec.id, invitation.case_code):
+        return _rated_page(request, spec, lang)
+    bound = _bound_invitation(request, spec)
+    if bound is None or bound["id"] != invitation.id:
+        # A fresh visit: a new one-time token, so no earlier answers join this case.
+        tokens = request.session.get("tokens", {})
+        tokens[spec.id] = secrets.token_urlsafe(24)
+        request.session["tokens"] = tokens
+        invited = request.session.get(INVITED, {})
+        invited[spec.id] = {"id": invitation.id, "case": invitation.case_code,
+                            "token": tokens[spec.id]}
+        request.session[INVITED] = invited
+    # The same link opened again during its visit continues it.
+    return _redirect(path_for(request, "form", form_id=spec.id))
+
+
+def _bound_invitation(request: Request, spec: FormSpec,
+                      token: str | None = None) -> dict[str, Any] | None:
+    """The invitation this visit (the session's current token, or *token*) answers."""
+    bound = request.session.get(INVITED, {}).get(spec.id)
+    current = token or request.session.get("tokens", {}).get(spec.id)
+    if bound is None or bound.get("token") != current:
+        return None
+    return dict(bound)
+
+
+async def _bound_case_rated(request: Request, spec: FormSpec) -> bool:
+    """Whether this visit's case was rated meanwhile (the link opened in two browsers)."""
+    bound = _bound_invitation(request, spec)
+    return bound is not None and await store.case_rated(spec.id, bound["case"])
+
+
+def _rated_page(request: Request, spec: FormSpec, lang: str, status_code: int = 200) -> Response:
+    return render(request, "closed.html", {"spec": spec, "reason": "rated"}, lang=lang,
+                  languages=spec.languages, status_code=status_code)
 
 
 PENDING = "_pending"  # draft key: raw values a citizen left invalid when going Back
@@ -167,6 +227,8 @@ async def review(request: Request) -> Response:
             raise HTTPException(403, csrf.EXPIRED)
     else:
         token = _session_token(request, spec)
+        if await _bound_case_rated(request, spec):
+            return _rated_page(request, spec, lang)
     draft = await store.load_draft(token)
     if draft is None or draft.reached < len(spec.pages):
         return _redirect(_step_url(request, spec, draft.reached if draft else 0))
@@ -202,11 +264,19 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
     if needs is not None:
         await store.save_draft(token, spec, keep_visible(spec, answers), needs.index)
         return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
+    bound = _bound_invitation(request, spec, token)
     try:
-        response_id, _ = await store.submit(spec, token, lang, final, limit=spec.max_responses)
+        response_id, _ = await store.submit(
+            spec, token, lang, final, limit=spec.max_responses,
+            case_code=bound["case"] if bound else None,
+            invitation_id=bound["id"] if bound else None,
+        )
     except store.FormFull:
         return render(request, "closed.html", {"spec": spec, "reason": "full"}, lang=lang,
                       languages=spec.languages, status_code=403)
+    except store.CaseRated:
+        # Another browser rated the case first; these answers are not stored.
+        return _rated_page(request, spec, lang, status_code=409)
     return _to_thanks(request, spec, token, response_id)
 
 
@@ -215,6 +285,10 @@ def _to_thanks(request: Request, spec: FormSpec, token: str, response_id: int) -
     if tokens.get(spec.id) == token:
         del tokens[spec.id]
         request.session["tokens"] = tokens
+    invited = request.session.get(INVITED, {})
+    if invited.get(spec.id, {}).get("token") == token:
+        del invited[spec.id]
+        request.session[INVITED] = invited
     done = request.session.get("done", {})
     done[spec.id] = receipt_code(token)
     request.session["done"] = done

@@ -1,0 +1,78 @@
+"""Open data: the aggregate indicators of forms marked ``open_data: true``, without
+sign-in, as CSV and JSON.
+
+Only aggregates are published, never an answer, and never a figure the minimum group
+size hides: a suppressed or undefined record is left out entirely. Left out too is a
+pooled record (by service or agency) when one of the forms pooled into it is suppressed
+on its own, since subtracting the published forms from the pool would reveal that
+form's figures (a differencing attack).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from vnform import reports
+from vnform.indicators import Period, group_key
+from vnform.spec import FormSpec
+from vnform.views.api import BadQuery, conditional, error, feed_body, feed_query, last_modified
+
+#: Statuses whose records are never published.
+HIDDEN = frozenset({"suppressed", "undefined"})
+HEADERS = {
+    "Cache-Control": "public, no-cache",
+    # Open data: any site may read it from a browser, ETag included.
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def open_forms(request: Request) -> list[FormSpec]:
+    """Forms whose files say ``open_data: true`` (drafts are no public forms)."""
+    return [spec for spec in request.state.registry.forms.values()
+            if spec.definition.get("open_data") is True and spec.status != "draft"]
+
+
+async def published_records(specs: Sequence[FormSpec], period: Period, tz: ZoneInfo,
+                            minimum: int, by: str) -> list[dict[str, object]]:
+    records = await reports.indicator_records(specs, period, tz, minimum, by)
+    shown = [record for record in records if record["status"] not in HIDDEN]
+    if by == "form":
+        return shown
+    by_id = {spec.id: spec for spec in specs}
+    per_form = await reports.indicator_records(specs, period, tz, minimum, "form")
+    hiding = {(group_key(by_id[str(r["form"])], by), r["indicator"], r["scale"])
+              for r in per_form if r["status"] == "suppressed"}
+    return [record for record in shown
+            if (record[by], record["indicator"], record["scale"]) not in hiding]
+
+
+async def _indicators(request: Request, fmt: str) -> Response:
+    try:
+        period, by = feed_query(request)
+    except BadQuery as exc:
+        return error(400, "invalid_parameter", str(exc), HEADERS)
+    specs = open_forms(request)
+    records = await published_records(specs, period, request.state.tz,
+                                      request.state.settings.indicator_min_n, by)
+    body, media_type = feed_body(records, fmt)
+    return conditional(request, body, media_type, await last_modified(specs), {
+        **HEADERS,
+        "Content-Disposition": f'inline; filename="indicators-{period.label}.{fmt}"',
+    })
+
+
+async def indicators_csv(request: Request) -> Response:
+    """``GET /open-data/indicators.csv``: UTF-8 without a byte-order mark (for programs;
+    the officials' exports add one for Excel)."""
+    return await _indicators(request, "csv")
+
+
+async def indicators_json(request: Request) -> Response:
+    """``GET /open-data/indicators.json``: ``{"indicators": [...]}``, as the API."""
+    return await _indicators(request, "json")
