@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint check messages clean
+.PHONY: run test test-pg lint check messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: $(STAMP)
 ## test: install with test extras and run the whole suite
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
+
+## test-pg: only the PostgreSQL tests (server: VNFORM_TEST_POSTGRES_URL, default the local one)
+test-pg: $(TEST_STAMP)
+	$(BIN)/python -m pytest -m postgres
 
 ## lint: ruff over the code and tests
 lint: $(TEST_STAMP)

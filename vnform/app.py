@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         for problem in registry.problems:
             log.log(logging.ERROR if problem.severity == "error" else logging.WARNING,
                     "%s", problem)
-        await store.prepare(settings.database_url)
+        await _schema_ready(settings)
         async with RegisterTortoise(app, config=store.tortoise_config(settings.database_url)):
             await store.record_versions(registry.forms.values())
             purger = asyncio.create_task(
@@ -96,6 +96,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan,
         exception_handlers=errors.HANDLERS,
     )
+
+
+async def _schema_ready(settings: Settings) -> None:
+    """Migrate SQLite at start; on a shared server database, refuse to start while
+    migrations are pending unless asked to migrate, so that several instances starting
+    together never race to change the schema."""
+    if store.is_sqlite(settings.database_url) or settings.migrate:
+        await store.prepare(settings.database_url)
+        return
+    pending = await store.pending_migrations(settings.database_url)
+    if pending:
+        raise RuntimeError(
+            f"the database needs {len(pending)} migration(s) ({', '.join(pending)}): run "
+            "`vnform migrate --db URL` once, then start the servers (or start one with "
+            "--migrate)"
+        )
 
 
 async def _purge_drafts(max_age: dt.timedelta, every: float = 600) -> None:

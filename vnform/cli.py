@@ -39,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the forms to citizens")
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    serve.add_argument("--migrate", action="store_true", default=None,
+                       help="apply pending migrations to a PostgreSQL database first")
     _common(serve)
     serve.set_defaults(run=_serve)
 
@@ -145,7 +147,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    names = ("forms_dir", "database_url", "host", "port")
+    names = ("forms_dir", "database_url", "host", "port", "migrate")
     return Settings.from_env(**{n: getattr(args, n, None) for n in names})
 
 

@@ -80,6 +80,10 @@ class Settings:
         "X-Forwarded-Proto headers are trusted (empty: none; the connection's address "
         "counts).", "VNFORM_FORWARDED_ALLOW_IPS",
     )
+    migrate: bool = _setting(
+        False, "Let `vnform serve` apply pending migrations to a PostgreSQL database at start "
+        "(SQLite is always migrated at start).", "VNFORM_MIGRATE",
+    )
     https: bool = _setting(
         False, "Set when served over HTTPS: session cookies get the Secure flag.", "VNFORM_HTTPS"
     )

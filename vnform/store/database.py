@@ -14,7 +14,8 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
-__all__ = ["NoDatabase", "opened", "prepare", "tortoise_config"]
+__all__ = ["NoDatabase", "is_sqlite", "opened", "pending_migrations", "prepare",
+           "tortoise_config"]
 
 APP = "vnform"
 
@@ -54,6 +55,25 @@ async def prepare(database_url: str) -> None:
     """Create or upgrade the schema of *database_url* (idempotent)."""
     try:
         await run_migrations(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+def is_sqlite(database_url: str) -> bool:
+    return database_url.startswith("sqlite://")
+
+
+async def pending_migrations(database_url: str) -> list[str]:
+    """Names of the migrations *database_url* still needs (empty when it is current)."""
+    from tortoise.connection import get_connection
+    from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+
+    config = tortoise_config(database_url)
+    await Tortoise.init(config=config, init_connections=False)
+    try:
+        executor = MigrationExecutor(get_connection("default"), {APP: config["apps"][APP]})
+        steps = await executor.plan([MigrationTarget(app_label=APP, name="__latest__")])
+        return [step.migration.name for step in steps if not step.backward]
     finally:
         await Tortoise.close_connections()
 

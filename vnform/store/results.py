@@ -4,11 +4,14 @@ every response into Python."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from pypika_tortoise.terms import Function as SqlFunction
+from pypika_tortoise.terms import LiteralValue
+from tortoise import connections
 from tortoise.expressions import Function, Subquery
 from tortoise.functions import Avg, Count, Max, Min
 from tortoise.queryset import QuerySet
@@ -30,10 +33,35 @@ class _SqliteDate(SqlFunction):
         super().__init__("date", term, modifier, alias=alias)
 
 
-class _LocalDay(Function):
-    """The local calendar day of a UTC timestamp (SQLite's ``date(t, '+N minutes')``)."""
+class _SqliteLocalDay(Function):
+    """The local calendar day of a UTC timestamp: SQLite's ``date(t, '+N minutes')``."""
 
     database_func = _SqliteDate
+
+
+class _PostgresDate(SqlFunction):
+    def __init__(self, term: object, zone: str, alias: str | None = None) -> None:
+        # The zone is written into the SQL, not bound: PostgreSQL would see two bound
+        # parameters (select list, GROUP BY) as two different expressions. Zone names
+        # come from ZoneInfo and are checked here.
+        if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
+            raise ValueError(f"unexpected time zone name {zone!r}")
+        super().__init__("date", SqlFunction("timezone", LiteralValue(f"'{zone}'"), term),
+                         alias=alias)
+
+
+class _PostgresLocalDay(Function):
+    """The local calendar day of a timestamp: PostgreSQL's ``date(timezone(zone, t))``,
+    which also follows a zone's daylight-saving changes."""
+
+    database_func = _PostgresDate
+
+
+def _local_day(tz: ZoneInfo) -> Function:
+    if connections.get("default").capabilities.dialect == "postgres":
+        return _PostgresLocalDay("submitted_at", tz.key)
+    offset = tz.utcoffset(dt.datetime.now()) or dt.timedelta()
+    return _SqliteLocalDay("submitted_at", f"{int(offset.total_seconds() // 60):+d} minutes")
 
 
 def _answers(form_id: str, filters: Filters, tz: ZoneInfo) -> QuerySet[Answer]:
@@ -73,10 +101,8 @@ async def filtered_total(form_id: str, filters: Filters, tz: ZoneInfo) -> int:
 async def responses_per_day(form_id: str, filters: Filters,
                             tz: ZoneInfo) -> list[tuple[dt.date, int]]:
     """(local day, responses) for each day that has any, oldest first."""
-    offset = tz.utcoffset(dt.datetime.now()) or dt.timedelta()
-    modifier = f"{int(offset.total_seconds() // 60):+d} minutes"
     rows = await filtered_responses(form_id, filters, tz).annotate(
-        day=_LocalDay("submitted_at", modifier)
+        day=_local_day(tz)
     ).group_by("day").annotate(n=Count("id")).order_by("day").values_list("day", "n")
     return [(dt.date.fromisoformat(str(day)), n) for day, n in rows if day]
 
