@@ -534,3 +534,35 @@ def test_pages_link_by_path_so_they_work_behind_an_https_proxy(make_client) -> N
 
 def test_pages_with_answers_are_not_cached(citizen: Citizen) -> None:
     assert citizen.open(SURVEY).headers["cache-control"] == "no-store"
+
+
+def test_the_same_token_with_other_answers_is_refused_and_nothing_changes(citizen: Citizen,
+                                                                          rows) -> None:
+    citizen.open("/f/gop-y-nhanh")
+    first = citizen.post("/f/gop-y-nhanh", {"danh_gia": "4", "gop_y": "Tốt"})
+    assert first.status_code == 303
+    other = citizen.post("/f/gop-y-nhanh", {"danh_gia": "1", "gop_y": "Tệ"})
+    assert other.status_code == 409
+    assert "Câu trả lời này đã được gửi trước đó" in other.text
+    assert rows("select count(*) from response") == [(1,)]
+    assert sorted(rows("select question, coalesce(value, text) from answer")) == [
+        ("danh_gia", "4"), ("gop_y", "Tốt")]
+
+
+def test_the_same_token_with_the_same_answers_leads_to_the_same_page(citizen: Citizen) -> None:
+    citizen.open("/f/gop-y-nhanh")
+    first = citizen.post("/f/gop-y-nhanh", {"danh_gia": "4", "gop_y": "  Tốt "})
+    again = citizen.post("/f/gop-y-nhanh", {"danh_gia": "4", "gop_y": "Tốt"})
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert first.headers["location"] == again.headers["location"]
+
+
+def test_a_last_page_posted_again_with_other_answers_is_refused(citizen: Citizen,
+                                                                rows) -> None:
+    citizen.open(SURVEY)
+    citizen.follow(citizen.post(SURVEY, {**FIRST_PAGE, "kenh": "counter"}))
+    citizen.follow(citizen.post(EXPERIENCE, {"hai_long": "4"}))
+    assert citizen.post(VIEWS, {"gioi_thieu": "9"}).status_code == 303
+    assert citizen.post(VIEWS, {"gioi_thieu": "9"}).status_code == 303
+    assert citizen.post(VIEWS, {"gioi_thieu": "2"}).status_code == 409
+    assert rows("select value from answer where question = 'gioi_thieu'") == [("9",)]

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -241,33 +241,44 @@ async def _export_async(args: argparse.Namespace) -> int:
             rows += n
 
         batches = store.iter_responses(args.form_id, filters, tz)
+        if args.format == "xlsx" and args.output is None:
+            print("vnform: XLSX needs --output FILE", file=sys.stderr)
+            return 2
+        stream: AsyncIterator[str | bytes]
         if args.format == "xlsx":
-            if args.output is None:
-                print("vnform: XLSX needs --output FILE", file=sys.stderr)
-                return 2
-            with args.output.open("wb") as out:
-                async for chunk in export.xlsx_stream(cols, batches, labels=labels,
-                                                      counted=count):
-                    out.write(chunk)
+            stream = export.xlsx_stream(cols, batches, labels=labels, counted=count)
+        elif args.format == "csv":
+            stream = export.csv_stream(cols, batches, excel=args.excel, labels=labels,
+                                       counted=count)
         else:
-            stream = (export.csv_stream(cols, batches, excel=args.excel, labels=labels,
-                                        counted=count)
-                      if args.format == "csv"
-                      else export.jsonl_stream(cols, batches, labels=labels, counted=count))
-            # Bytes, not text mode: exact UTF-8 and CRLF whatever the console's settings.
-            out = args.output.open("wb") if args.output else None
-            target = out or sys.stdout.buffer
-            try:
-                async for chunk in stream:
-                    target.write(chunk.encode("utf-8"))
-            finally:
-                if out:
-                    out.close()
-                else:
-                    sys.stdout.buffer.flush()
+            stream = export.jsonl_stream(cols, batches, labels=labels, counted=count)
+        try:
+            await _write_stream(stream, args.output)
+        except Exception as exc:  # noqa: BLE001 - reported, never a half file posing as whole
+            print(f"vnform: the export failed and was not written: {exc!r}", file=sys.stderr)
+            return 1
         await store.audit("export", actor=_cli_actor(), form_id=args.form_id,
                           format=args.format, rows=rows, via="cli", **filters.describe())
     return 0
+
+
+async def _write_stream(stream: AsyncIterator[str | bytes], path: Path | None) -> None:
+    """Write an export as bytes (exact UTF-8 and CRLF whatever the console). A file is
+    written beside its target and renamed only when complete, so a failure half-way
+    never leaves a file that looks whole; on stdout the failure is reported instead."""
+    if path is None:
+        async for chunk in stream:
+            sys.stdout.buffer.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        sys.stdout.buffer.flush()
+        return
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("wb") as out:
+            async for chunk in stream:
+                out.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _write(path: Path | None, text: str) -> None:

@@ -147,6 +147,11 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
     data = await _read_form(request)
     token = _check_post(request, data)
     if (response_id := await store.submitted(token)) is not None:
+        # Posted again (a double click, a retry after a timeout): the same answers lead
+        # to the same thank-you page; different answers under a used token are refused.
+        if not await _same_as_stored(spec, current, data, response_id, lang):
+            return render(request, "closed.html", {"spec": spec, "reason": "conflict"},
+                          lang=lang, languages=spec.languages, status_code=409)
         return _to_thanks(request, spec, token, response_id)
     if token != _session_token(request, spec):
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit or form
@@ -181,6 +186,23 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         await store.save_draft(token, spec, answers | {PENDING: pending}, len(spec.pages))
         return _redirect(path_for(request, "review", form_id=spec.id))
     return await _finish(request, spec, token, lang, answers)
+
+
+async def _same_as_stored(spec: FormSpec, current: Page, data: Any, response_id: int,
+                          lang: str) -> bool:
+    """Whether a repeated post of *current* carries the answers already stored for it."""
+    stored = await store.response_detail(spec.id, response_id)
+    if stored is None:
+        return False
+    before: dict[str, Any] = {
+        key: values if (q := spec.question(key.partition(".")[0])) and q.multiple
+        else values[0]
+        for key, values in stored.answers.items()
+    }
+    _form, _ok, after = _validate_page(spec, current, data, before, lang)
+    keys = _page_keys(current)
+    return {k: v for k, v in after.items() if k in keys} == \
+        {k: v for k, v in before.items() if k in keys}
 
 
 def _validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, Any],
