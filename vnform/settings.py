@@ -135,3 +135,13 @@ def _convert(default: Any, raw: str, name: str) -> Any:
 def describe() -> list[tuple[str, str, str]]:
     """(environment variable, default, help) for every setting, for docs and `--help`."""
     return [(f.metadata["env"], str(f.default), f.metadata["help"]) for f in fields(Settings)]
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    """The ``VNFORM_*`` variables that reproduce *settings* in another process."""
+    result = {}
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        result[f.metadata["env"]] = ("true" if value else "false") if isinstance(value, bool) \
+            else str(value)
+    return result

@@ -1,0 +1,185 @@
+"""Nothing acknowledged is lost: a burst against a real `vnform serve`, and a crash.
+
+These tests start the server as operators do (a separate process), on SQLite and, with
+several workers, on PostgreSQL; they take some seconds each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import DEMO_FORMS
+
+FORM = "/f/gop-y-nhanh"
+FIELDS = re.compile(r'name="(csrf_token|_token)" value="([^"]+)"')
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """`vnform serve` in its own process."""
+
+    def __init__(self, database_url: str, workers: int = 1) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "VNFORM_SECRET_KEY": "k" * 40}
+        args = [sys.executable, "-m", "vnform", "serve", "--port", str(self.port),
+                "--forms", str(DEMO_FORMS), "--db", database_url, "--workers", str(workers)]
+        if not database_url.startswith("sqlite://"):
+            args.append("--migrate")
+        self.process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("vnform serve did not start")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no shutdown, no flush (a crash)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., Server]]:
+    started: list[Server] = []
+
+    def start(database_url: str, workers: int = 1) -> Server:
+        server = Server(database_url, workers)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.kill()
+
+
+async def _burst(url: str, submissions: int, clients: int,
+                 stop_after: int | None = None) -> tuple[list[str], list[int]]:
+    """Submit the quick form *submissions* times from *clients* at once.
+
+    Returns the one-time tokens of the submissions acknowledged (303), and every other
+    status seen (a transport failure counts as 0).
+    """
+    acknowledged: list[str] = []
+    others: list[int] = []
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(submissions):
+        queue.put_nowait(i)
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            while not queue.empty():
+                i = queue.get_nowait()
+                if stop_after is not None and len(acknowledged) >= stop_after:
+                    return
+                http.cookies.clear()
+                try:
+                    page = await http.get(FORM)
+                    fields = dict(FIELDS.findall(page.text))
+                    response = await http.post(FORM, data={
+                        **fields, "danh_gia": str(1 + i % 5), "gop_y": f"Góp ý số {i}"})
+                except httpx.TransportError:
+                    others.append(0)
+                    continue
+                if response.status_code == 303:
+                    acknowledged.append(fields["_token"])
+                else:
+                    others.append(response.status_code)
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return acknowledged, others
+
+
+def test_a_burst_loses_nothing_on_sqlite(serve, tmp_path: Path) -> None:
+    path = tmp_path / "burst.sqlite3"
+    server = serve(f"sqlite://{path}")
+    acknowledged, others = asyncio.run(_burst(server.url, 2000, 64))
+    server.stop()
+    assert [s for s in others if s >= 500 or s == 0] == []
+    assert all(s in (429, 503) for s in others)  # any refusal is explicit
+    with sqlite3.connect(path) as db:
+        stored = {token for (token,) in db.execute("select token from response")}
+    assert stored == set(acknowledged)
+    assert len(acknowledged) == 2000 - len(others)
+
+
+def test_acknowledged_answers_survive_a_crash(serve, tmp_path: Path) -> None:
+    path = tmp_path / "crash.sqlite3"
+    url = f"sqlite://{path}"
+    server = serve(url)
+
+    async def burst_then_crash() -> list[str]:
+        task = asyncio.create_task(_burst(server.url, 3000, 32))
+        while True:
+            await asyncio.sleep(0.05)
+            with sqlite3.connect(path) as db:
+                if db.execute("select count(*) from response").fetchone()[0] >= 200:
+                    break
+        server.kill()  # kill -9 in the middle of the burst
+        acknowledged, _others = await task
+        return acknowledged
+
+    acknowledged = asyncio.run(burst_then_crash())
+    assert len(acknowledged) >= 200
+    serve(url).stop()  # restart (recovering the journal), then stop cleanly
+    with sqlite3.connect(path) as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+        stored = {token for (token,) in db.execute("select token from response")}
+    assert set(acknowledged) <= stored
+
+
+@pytest.mark.postgres
+def test_a_burst_loses_nothing_on_postgres_with_four_workers(serve) -> None:
+    psycopg = pytest.importorskip("psycopg")
+    server_url = os.environ.get("VNFORM_TEST_POSTGRES_URL",
+                                "postgres://postgres@127.0.0.1:5432/test")
+    name = f"vnform_burst_{os.getpid()}_{time.monotonic_ns() % 10**9}"
+    admin_url = server_url.replace("postgres://", "postgresql://", 1)
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # noqa: BLE001 - no server
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(f"no PostgreSQL server ({exc.__class__.__name__})")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            database_url = server_url.rsplit("/", 1)[0] + f"/{name}"
+            server = serve(database_url, workers=4)
+            acknowledged, others = asyncio.run(_burst(server.url, 2000, 64))
+            server.stop()
+            assert [s for s in others if s >= 500 or s == 0] == []
+            with psycopg.connect(admin_url.rsplit("/", 1)[0] + f"/{name}") as db:
+                stored = {t for (t,) in db.execute("select token from response").fetchall()}
+            assert stored == set(acknowledged)
+            assert len(acknowledged) == 2000 - len(others)
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
