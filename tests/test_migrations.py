@@ -1,0 +1,86 @@
+"""Upgrading a database keeps every answer: from the first migration to the latest."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+import uuid
+from pathlib import Path
+
+import pytest
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as run_migrations
+
+from vnform import store
+
+ROWS = [
+    ("insert into form_version (form_id, version, definition, created_at) "
+     "values ('dong', 'v1', '{\"id\": \"dong\"}', '2026-01-02 03:04:05+00:00')"),
+    ("insert into response (form_id, form_version, token, language, submitted_at) "
+     "values ('dong', 'v1', 'token-aaaaaaaaaaaaaaaaaaaaaaaa', 'vi', "
+     "'2026-01-02 03:04:05+00:00')"),
+    ("insert into answer (response_id, form_id, question, value, number, text) "
+     "values (1, 'dong', 'y_kien', null, null, 'Đà Nẵng, \"rất tốt\"; cảm ơn!')"),
+    ("insert into answer (response_id, form_id, question, value, number, text) "
+     "values (1, 'dong', 'diem', '5', 5, null)"),
+]
+CHECK = "select r.token, a.question, a.value, a.text from response r " \
+        "join answer a on a.response_id = r.id order by a.id"
+EXPECTED = [("token-aaaaaaaaaaaaaaaaaaaaaaaa", "y_kien", None, 'Đà Nẵng, "rất tốt"; cảm ơn!'),
+            ("token-aaaaaaaaaaaaaaaaaaaaaaaa", "diem", "5", None)]
+
+
+async def _first_migration_only(url: str) -> None:
+    try:
+        await run_migrations(config=store.tortoise_config(url), target="vnform.0001_initial")
+    finally:
+        await Tortoise.close_connections()
+
+
+def test_upgrading_sqlite_from_the_first_migration_keeps_the_answers(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    url = f"sqlite://{path}"
+    asyncio.run(_first_migration_only(url))
+    with sqlite3.connect(path) as db:
+        assert "case_code" not in {c[1] for c in db.execute("pragma table_info(response)")}
+        for sql in ROWS:
+            db.execute(sql)
+    asyncio.run(store.prepare(url))
+    with sqlite3.connect(path) as db:
+        assert db.execute(CHECK).fetchall() == EXPECTED
+        assert db.execute("select case_code from response").fetchall() == [(None,)]
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.postgres
+def test_upgrading_postgres_from_the_first_migration_keeps_the_answers() -> None:
+    psycopg = pytest.importorskip("psycopg")
+    server = os.environ.get("VNFORM_TEST_POSTGRES_URL",
+                            "postgres://postgres@127.0.0.1:5432/test")
+    admin_url = server.replace("postgres://", "postgresql://", 1)
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except Exception as exc:  # noqa: BLE001 - no server
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(f"no PostgreSQL server ({exc.__class__.__name__})")
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()  # statements cached for SQLite by earlier tests
+    name = f"vnform_up_{uuid.uuid4().hex[:12]}"
+    url = server.rsplit("/", 1)[0] + f"/{name}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            asyncio.run(_first_migration_only(url))
+            with psycopg.connect(admin_url.rsplit("/", 1)[0] + f"/{name}") as db:
+                for sql in ROWS:
+                    db.execute(sql)
+            asyncio.run(store.prepare(url))
+            with psycopg.connect(admin_url.rsplit("/", 1)[0] + f"/{name}") as db:
+                assert db.execute(CHECK).fetchall() == EXPECTED
+                assert db.execute("select case_code from response").fetchall() == [(None,)]
+        finally:
+            EXECUTOR_CACHE.clear()
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
