@@ -183,3 +183,24 @@ def test_a_burst_loses_nothing_on_postgres_with_four_workers(serve) -> None:
             assert len(acknowledged) == 2000 - len(others)
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_one_token_posted_ten_times_at_once_stores_one_response(serve, tmp_path: Path) -> None:
+    path = tmp_path / "same.sqlite3"
+    server = serve(f"sqlite://{path}")
+
+    async def ten_at_once() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+            page = await http.get(FORM)
+            fields = dict(FIELDS.findall(page.text))
+            data = {**fields, "danh_gia": "4", "gop_y": "Một lần thôi"}
+            return list(await asyncio.gather(*(http.post(FORM, data=data)
+                                               for _ in range(10))))
+
+    responses = asyncio.run(ten_at_once())
+    server.stop()
+    assert {r.status_code for r in responses} == {303}
+    assert len({r.headers["location"] for r in responses}) == 1
+    with sqlite3.connect(path) as db:
+        assert db.execute("select count(*) from response").fetchone() == (1,)
+        assert db.execute("select count(*) from answer").fetchone() == (2,)
