@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx  # the HTTP client of our test extras (Starlette uses it too)
 import pytest
 from conftest import DEMO_FORMS
 

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2 as httpx  # the HTTP client of our test extras (Starlette uses it too)
 import pytest
 import uvicorn
 from conftest import DEMO_FORMS, PASSWORD, Citizen
