@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import html
+import os
 import re
+import socket
 import sqlite3
 import textwrap
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -317,3 +320,62 @@ def seed(database_path: Path) -> Callable[..., int]:
         return response_id
 
     return add
+
+
+# --- PostgreSQL and real servers ------------------------------------------------------
+
+POSTGRES_SERVER = os.environ.get("VNFORM_TEST_POSTGRES_URL",
+                                 "postgres://postgres@127.0.0.1:5432/test")
+
+
+def postgres_url(database: str) -> str:
+    """The URL of *database* on the test server."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(POSTGRES_SERVER)._replace(path=f"/{database}"))
+
+
+def postgres_connect(url: str = POSTGRES_SERVER, autocommit: bool = False) -> Any:
+    """A psycopg connection to *url* (a vnform ``postgres://`` URL)."""
+    import psycopg
+
+    return psycopg.connect(url.replace("postgres://", "postgresql://", 1),
+                           autocommit=autocommit, connect_timeout=3)
+
+
+def postgres_admin() -> Any:
+    """A connection for creating databases; skips the test when no server answers,
+    except in CI (``CI=true``), where PostgreSQL is required and its absence fails."""
+    try:
+        return postgres_connect(autocommit=True)
+    except Exception as exc:  # noqa: BLE001 - any failure to connect means no server
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required in CI and unreachable at {POSTGRES_SERVER}: "
+                        f"{exc}")
+        pytest.skip(f"no PostgreSQL server at {POSTGRES_SERVER} ({exc.__class__.__name__})")
+
+
+@contextmanager
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (empty, or a copy of *template*), dropped after;
+    yields its name. Tortoise caches INSERT statements per connection *name*, not per
+    engine, so the cache is emptied around it: this run switches engines, servers never
+    do."""
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    name = f"vnform_{uuid.uuid4().hex[:16]}"
+    with postgres_admin() as admin:
+        copy = f' TEMPLATE "{template}"' if template else ""
+        admin.execute(f'CREATE DATABASE "{name}"{copy}')
+        EXECUTOR_CACHE.clear()
+        try:
+            yield name
+        finally:
+            EXECUTOR_CACHE.clear()
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

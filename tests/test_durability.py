@@ -10,7 +10,6 @@ import asyncio
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,23 +19,17 @@ from pathlib import Path
 
 import httpx2 as httpx  # the HTTP client of our test extras (Starlette uses it too)
 import pytest
-from conftest import DEMO_FORMS
+from conftest import DEMO_FORMS, free_port, postgres_connect, postgres_database, postgres_url
 
 FORM = "/f/gop-y-nhanh"
 FIELDS = re.compile(r'name="(csrf_token|_token)" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:
     """`vnform serve` in its own process."""
 
     def __init__(self, database_url: str, workers: int = 1) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "VNFORM_SECRET_KEY": "k" * 40}
         args = [sys.executable, "-m", "vnform", "serve", "--port", str(self.port),
@@ -158,31 +151,15 @@ def test_acknowledged_answers_survive_a_crash(serve, tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_a_burst_loses_nothing_on_postgres_with_four_workers(serve) -> None:
-    psycopg = pytest.importorskip("psycopg")
-    server_url = os.environ.get("VNFORM_TEST_POSTGRES_URL",
-                                "postgres://postgres@127.0.0.1:5432/test")
-    name = f"vnform_burst_{os.getpid()}_{time.monotonic_ns() % 10**9}"
-    admin_url = server_url.replace("postgres://", "postgresql://", 1)
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except Exception as exc:  # noqa: BLE001 - no server
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"no PostgreSQL server ({exc.__class__.__name__})")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            database_url = server_url.rsplit("/", 1)[0] + f"/{name}"
-            server = serve(database_url, workers=4)
-            acknowledged, others = asyncio.run(_burst(server.url, 2000, 64))
-            server.stop()
-            assert [s for s in others if s >= 500 or s == 0] == []
-            with psycopg.connect(admin_url.rsplit("/", 1)[0] + f"/{name}") as db:
-                stored = {t for (t,) in db.execute("select token from response").fetchall()}
-            assert stored == set(acknowledged)
-            assert len(acknowledged) == 2000 - len(others)
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as name:
+        server = serve(postgres_url(name), workers=4)
+        acknowledged, others = asyncio.run(_burst(server.url, 2000, 64))
+        server.stop()
+        assert [s for s in others if s >= 500 or s == 0] == []
+        with postgres_connect(postgres_url(name)) as db:
+            stored = {t for (t,) in db.execute("select token from response").fetchall()}
+        assert stored == set(acknowledged)
+        assert len(acknowledged) == 2000 - len(others)
 
 
 def test_one_token_posted_ten_times_at_once_stores_one_response(serve, tmp_path: Path) -> None:

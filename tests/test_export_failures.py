@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -13,7 +12,7 @@ from typing import Any
 import httpx2 as httpx  # the HTTP client of our test extras (Starlette uses it too)
 import pytest
 import uvicorn
-from conftest import DEMO_FORMS, PASSWORD, Citizen
+from conftest import DEMO_FORMS, PASSWORD, Citizen, free_port
 from starlette.testclient import TestClient
 
 from vnform import store
@@ -61,17 +60,11 @@ def test_a_successful_cli_export_replaces_the_file_whole(answered, database_path
     assert out.read_text(encoding="utf-8").startswith("response_id,")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served(add_official, settings_for) -> Iterator[str]:
     """The real app behind uvicorn on a free port, as `vnform serve` runs it."""
     add_official("admin@so.gov.vn")
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings_for(DEMO_FORMS)),
                                            host="127.0.0.1", port=port, log_level="critical"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
-import uuid
 from pathlib import Path
 
 import pytest
+from conftest import postgres_connect, postgres_database, postgres_url
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
@@ -55,32 +54,13 @@ def test_upgrading_sqlite_from_the_first_migration_keeps_the_answers(tmp_path: P
 
 @pytest.mark.postgres
 def test_upgrading_postgres_from_the_first_migration_keeps_the_answers() -> None:
-    psycopg = pytest.importorskip("psycopg")
-    server = os.environ.get("VNFORM_TEST_POSTGRES_URL",
-                            "postgres://postgres@127.0.0.1:5432/test")
-    admin_url = server.replace("postgres://", "postgresql://", 1)
-    try:
-        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
-    except Exception as exc:  # noqa: BLE001 - no server
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(f"no PostgreSQL server ({exc.__class__.__name__})")
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    EXECUTOR_CACHE.clear()  # statements cached for SQLite by earlier tests
-    name = f"vnform_up_{uuid.uuid4().hex[:12]}"
-    url = server.rsplit("/", 1)[0] + f"/{name}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            asyncio.run(_first_migration_only(url))
-            with psycopg.connect(admin_url.rsplit("/", 1)[0] + f"/{name}") as db:
-                for sql in ROWS:
-                    db.execute(sql)
-            asyncio.run(store.prepare(url))
-            with psycopg.connect(admin_url.rsplit("/", 1)[0] + f"/{name}") as db:
-                assert db.execute(CHECK).fetchall() == EXPECTED
-                assert db.execute("select case_code from response").fetchall() == [(None,)]
-        finally:
-            EXECUTOR_CACHE.clear()
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as name:
+        url = postgres_url(name)
+        asyncio.run(_first_migration_only(url))
+        with postgres_connect(url) as db:
+            for sql in ROWS:
+                db.execute(sql)
+        asyncio.run(store.prepare(url))
+        with postgres_connect(url) as db:
+            assert db.execute(CHECK).fetchall() == EXPECTED
+            assert db.execute("select case_code from response").fetchall() == [(None,)]

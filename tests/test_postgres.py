@@ -1,9 +1,8 @@
 """PostgreSQL as a first-class backend: the same paths, run against a real server.
 
-Each test gets its own database, copied from a migrated template. The server is
-``VNFORM_TEST_POSTGRES_URL`` (default postgres://postgres@127.0.0.1:5432/test, the
-one these machines run). Without it the tests are skipped with the reason shown,
-except in CI (``CI=true``), where an unreachable server fails the run.
+Each test gets its own database, copied from a migrated template, on the server of
+``VNFORM_TEST_POSTGRES_URL`` (see tests/conftest.py: skipped without a server, except
+in CI, where its absence fails the run).
 """
 
 from __future__ import annotations
@@ -11,15 +10,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from conftest import DEMO_FORMS, PASSWORD, Citizen, sign_in
+from conftest import (
+    DEMO_FORMS,
+    PASSWORD,
+    Citizen,
+    postgres_connect,
+    postgres_database,
+    postgres_url,
+    sign_in,
+)
 from starlette.testclient import TestClient
 
 from vnform.app import create_app
@@ -28,68 +33,25 @@ from vnform.settings import Settings
 
 pytestmark = pytest.mark.postgres
 
-SERVER = os.environ.get("VNFORM_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
-
-
-def _url(database: str) -> str:
-    parts = urlsplit(SERVER)
-    return urlunsplit(parts._replace(path=f"/{database}"))
-
-
-def _admin_connection() -> Any:
-    import psycopg
-
-    return psycopg.connect(SERVER.replace("postgres://", "postgresql://", 1),
-                           autocommit=True, connect_timeout=3)
-
-
-@pytest.fixture(autouse=True)
-def fresh_query_cache() -> Iterator[None]:
-    """Tortoise caches each model's INSERT statement per connection *name*, not per
-    engine: a server process only ever talks to one engine, but this test run switches
-    between SQLite and PostgreSQL under the same name, so the cache is emptied around
-    each test."""
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    EXECUTOR_CACHE.clear()
-    yield
-    EXECUTOR_CACHE.clear()
-
-
 @pytest.fixture(scope="module")
 def template() -> Iterator[str]:
     """A migrated template database for this module's tests."""
-    try:
-        admin = _admin_connection()
-    except Exception as exc:  # noqa: BLE001 - any failure to connect means no server
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL is required in CI and unreachable at {SERVER}: {exc}")
-        pytest.skip(f"no PostgreSQL server at {SERVER} ({exc.__class__.__name__})")
-    name = f"vnform_tpl_{uuid.uuid4().hex[:12]}"
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        assert main(["migrate", "--db", _url(name)]) == 0
+    with postgres_database() as name:
+        assert main(["migrate", "--db", postgres_url(name)]) == 0
         yield name
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
 def pg_url(template: str) -> Iterator[str]:
     """A fresh database for one test, copied from the template."""
-    name = f"vnform_t_{uuid.uuid4().hex[:12]}"
-    with _admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    yield _url(name)
-    with _admin_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(template) as name:
+        yield postgres_url(name)
 
 
 @pytest.fixture
 def pg_rows(pg_url: str) -> Callable[..., list[tuple[Any, ...]]]:
-    import psycopg
-
     def query(sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with psycopg.connect(pg_url.replace("postgres://", "postgresql://", 1)) as db:
+        with postgres_connect(pg_url) as db:
             return db.execute(sql, params).fetchall()
 
     return query
@@ -251,14 +213,10 @@ def test_a_case_is_rated_once(pg_url, pg_rows, capsys, monkeypatch) -> None:
 
 
 @pytest.fixture
-def empty_pg_url(template: str) -> Iterator[str]:
+def empty_pg_url() -> Iterator[str]:
     """A database with no schema at all."""
-    name = f"vnform_e_{uuid.uuid4().hex[:12]}"
-    with _admin_connection() as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield _url(name)
-    with _admin_connection() as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database() as name:
+        yield postgres_url(name)
 
 
 def test_serve_refuses_a_database_with_pending_migrations(empty_pg_url) -> None:
