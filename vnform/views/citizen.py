@@ -32,8 +32,19 @@ from vnform.collation import sort_key
 from vnform.formbuild import PageForm, bind, validate
 from vnform.i18n import translations
 from vnform.links import QUERY_PARAMETER, read_invitation_token
+from vnform.navigation import (
+    live,
+    multi_page,
+    next_page,
+    page_answers,
+    page_keys,
+    previous_page,
+    shown_on,
+    visible_pages,
+    without_page,
+)
 from vnform.registry import closed_reason
-from vnform.spec import FormSpec, Page, Question
+from vnform.spec import FormSpec, Page
 from vnform.views.render import page_language, path_for, render
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
@@ -130,15 +141,15 @@ RETURN_FIELD = "_return"
 
 async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
     token = _session_token(request, spec)
-    draft = await store.load_draft(token) if _multi_page(spec) else None
+    draft = await store.load_draft(token) if multi_page(spec) else None
     answers = dict(draft.answers) if draft else {}
     reached = draft.reached if draft else 0
     if current.index > reached:
         return _redirect(_step_url(request, spec, reached))
     pending = answers.pop(PENDING, {}).get(current.id, {})
-    form = bind(current, answers=_page_answers(current, answers) | pending)
+    form = bind(current, answers=page_answers(current, answers) | pending)
     if pending or request.query_params.get("incomplete"):
-        validate(form, _shown_on(spec, current, answers), lang, translations(lang))
+        validate(form, shown_on(spec, current, answers), lang, translations(lang))
     returning = request.query_params.get("return") == "review" and reached >= len(spec.pages)
     return _render_page(request, spec, current, lang, form, answers, token, returning)
 
@@ -155,7 +166,7 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         return _to_thanks(request, spec, token, response_id)
     if token != _session_token(request, spec):
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit or form
-    draft = await store.load_draft(token) if _multi_page(spec) else None
+    draft = await store.load_draft(token) if multi_page(spec) else None
     answers: dict[str, Any] = dict(draft.answers) if draft else {}
     pending: dict[str, Any] = answers.pop(PENDING, {})
     pending.pop(current.id, None)
@@ -170,11 +181,11 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         if invalid:
             pending[current.id] = invalid
         await store.save_draft(token, spec, answers | {PENDING: pending}, reached)
-        return _redirect(_page_url(request, spec, _previous_page(spec, current, answers)))
+        return _redirect(_page_url(request, spec, previous_page(spec, current, answers)))
     if not ok:
         returning = data.get(RETURN_FIELD) == "review"
         return _render_page(request, spec, current, lang, form, answers, token, returning)
-    following = _next_page(spec, current, answers)
+    following = next_page(spec, current, answers)
     done_before = reached >= len(spec.pages)
     if following is not None and not (done_before and data.get(RETURN_FIELD) == "review"):
         await store.save_draft(token, spec, answers | {PENDING: pending},
@@ -200,7 +211,7 @@ async def _same_as_stored(spec: FormSpec, current: Page, data: Any, response_id:
         for key, values in stored.answers.items()
     }
     _form, _ok, after = _validate_page(spec, current, data, before, lang)
-    keys = _page_keys(current)
+    keys = page_keys(current)
     return {k: v for k, v in after.items() if k in keys} == \
         {k: v for k, v in before.items() if k in keys}
 
@@ -212,10 +223,10 @@ def _validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, 
     t = translations(lang)
     form = bind(current, formdata=data)
     validate(form, current.questions, lang, t)
-    shown = _shown_on(spec, current, _without_page(answers, current) | form.clean)
+    shown = shown_on(spec, current, without_page(answers, current) | form.clean)
     form = bind(current, formdata=data)
     ok = validate(form, shown, lang, t)
-    return form, ok, _without_page(answers, current) | form.clean
+    return form, ok, without_page(answers, current) | form.clean
 
 
 def _check_all(spec: FormSpec, answers: Answers,
@@ -227,7 +238,7 @@ def _check_all(spec: FormSpec, answers: Answers,
     shown = visible_questions(spec, final)
     for current in spec.pages:
         questions = [q for q in shown if q.page_index == current.index]
-        form = bind(current, answers=_page_answers(current, final))
+        form = bind(current, answers=page_answers(current, final))
         if questions and not validate(form, questions, lang, translations(lang)):
             return clean, current
         clean.update(form.clean)
@@ -236,7 +247,7 @@ def _check_all(spec: FormSpec, answers: Answers,
 
 async def review(request: Request) -> Response:
     spec = _public_form(request)
-    if not _multi_page(spec):
+    if not multi_page(spec):
         raise HTTPException(404)
     lang = page_language(request, spec.languages)
     if (closed := await _closed_page(request, spec, lang)) is not None:
@@ -328,8 +339,8 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
     items = [
         {"q": question, "fields": [form[key] for key in question.columns],
          "condition": (question.show_if.to_json()
-                       if question.show_if and _live(question, current) else None)}
-        for question in _shown_on(spec, current, answers, live_only=False)
+                       if question.show_if and live(question, current) else None)}
+        for question in shown_on(spec, current, answers, live_only=False)
     ]
     # Earlier answers that live conditions read; a hidden question's answer counts as
     # unanswered, as on the server.
@@ -344,13 +355,13 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
         {"id": field_id(field), "question": item["q"].label, "message": message}
         for item in items for field in item["fields"] for message in field.errors
     ]
-    visible_pages = _visible_pages(spec, answers)
-    position = visible_pages.index(current) + 1 if current in visible_pages else current.index + 1
+    pages = visible_pages(spec, answers)
+    position = pages.index(current) + 1 if current in pages else current.index + 1
     # "Submit" only where submitting happens: the form's last page, with no review step.
     submits = current is spec.pages[-1] and not spec.review and not returning
     return render(request, "page.html", {
         "spec": spec, "page": current, "items": items, "errors": errors, "token": token,
-        "earlier_answers": earlier, "step": position, "steps": len(visible_pages),
+        "earlier_answers": earlier, "step": position, "steps": len(pages),
         "first": current.index == 0, "submits": submits, "returning": returning,
         "field_id": field_id,
     }, lang=lang, languages=spec.languages)
@@ -359,55 +370,6 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
 def field_id(field: Any) -> str:
     """HTML id of a field (and of its first option, which error links focus)."""
     return "q-" + field.name.replace(".", "-")
-
-
-def _live(question: Question, current: Page) -> bool:
-    """Whether *question*'s condition reads an answer given on the same page."""
-    page_ids = {q.id for q in current.questions}
-    return question.show_if is not None and any(
-        name.partition(".")[0] in page_ids for name in question.show_if.names
-    )
-
-
-def _shown_on(spec: FormSpec, current: Page, answers: Answers,
-              live_only: bool = True) -> list[Question]:
-    """The questions of *current* shown for *answers*.
-
-    A question whose condition reads an answer on the same page is rendered even when
-    the condition is false now (the citizen may change that answer; scripts hide it
-    live), unless *live_only*, when only the true conditions count (for validation).
-    """
-    shown = {q.id for q in visible_questions(spec, answers)}
-    return [q for q in current.questions
-            if q.id in shown or (not live_only and _live(q, current))]
-
-
-def _visible_pages(spec: FormSpec, answers: Answers) -> list[Page]:
-    with_questions = {q.page_index for q in visible_questions(spec, answers)}
-    return [p for p in spec.pages if p.index in with_questions or p.index == 0]
-
-
-def _next_page(spec: FormSpec, current: Page, answers: Answers) -> Page | None:
-    return next((p for p in _visible_pages(spec, answers) if p.index > current.index), None)
-
-
-def _previous_page(spec: FormSpec, current: Page, answers: Answers) -> Page:
-    earlier = [p for p in _visible_pages(spec, answers) if p.index < current.index]
-    return earlier[-1] if earlier else spec.pages[0]
-
-
-def _page_keys(current: Page) -> set[str]:
-    return {key for q in current.questions for key in q.columns}
-
-
-def _page_answers(current: Page, answers: Answers) -> dict[str, Any]:
-    keys = _page_keys(current)
-    return {k: v for k, v in answers.items() if k in keys}
-
-
-def _without_page(answers: Answers, current: Page) -> dict[str, Any]:
-    keys = _page_keys(current)
-    return {k: v for k, v in answers.items() if k not in keys}
 
 
 def _public_form(request: Request) -> FormSpec:
@@ -424,10 +386,6 @@ def _find_page(spec: FormSpec, page_id: str | None) -> Page:
         if candidate.id == page_id:
             return candidate
     raise HTTPException(404)
-
-
-def _multi_page(spec: FormSpec) -> bool:
-    return len(spec.pages) > 1 or spec.review
 
 
 async def _closed_page(request: Request, spec: FormSpec, lang: str) -> Response | None:
