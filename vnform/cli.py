@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import datetime as dt
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
@@ -416,19 +416,11 @@ def _user_toggle(args: argparse.Namespace, disabled: bool) -> int:
 
     email = normalise_email(args.email)
 
-    async def run() -> bool:
-        async with store.opened(_settings(args).database_url):
-            changed = await store.set_disabled(email, disabled)
-            if changed:
-                await store.audit("user_disabled" if disabled else "user_enabled",
-                                  actor=_cli_actor(), email=email)
-            return changed
+    async def change() -> bool:
+        return await store.set_disabled(email, disabled)
 
-    if not asyncio.run(run()):
-        print(f"vnform: no account for {email}", file=sys.stderr)
-        return 1
-    print(f"vnform: {'disabled' if disabled else 'enabled'} {email}", file=sys.stderr)
-    return 0
+    return _change_account(args, email, change, "user_disabled" if disabled else "user_enabled",
+                           f"{'disabled' if disabled else 'enabled'} {email}")
 
 
 def _user_set_password(args: argparse.Namespace) -> int:
@@ -441,18 +433,29 @@ def _user_set_password(args: argparse.Namespace) -> int:
     if password is None:
         return 1
 
+    async def change() -> bool:
+        return await store.set_password(email, await hash_password_async(password))
+
+    return _change_account(args, email, change, "password_changed",
+                           f"password changed for {email}; its sessions have ended")
+
+
+def _change_account(args: argparse.Namespace, email: str,
+                    change: Callable[[], Awaitable[bool]], action: str, done: str) -> int:
+    """Apply *change* to an existing account and audit it as *action*."""
+    from vnform import store
+
     async def run() -> bool:
-        password_hash = await hash_password_async(password)
         async with store.opened(_settings(args).database_url):
-            changed = await store.set_password(email, password_hash)
+            changed = await change()
             if changed:
-                await store.audit("password_changed", actor=_cli_actor(), email=email)
+                await store.audit(action, actor=_cli_actor(), email=email)
             return changed
 
     if not asyncio.run(run()):
         print(f"vnform: no account for {email}", file=sys.stderr)
         return 1
-    print(f"vnform: password changed for {email}; its sessions have ended", file=sys.stderr)
+    print(f"vnform: {done}", file=sys.stderr)
     return 0
 
 

@@ -32,7 +32,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 
 def _connection(database_url: str) -> str | dict[str, Any]:
-    if not database_url.startswith("sqlite://"):
+    if not is_sqlite(database_url):
         return database_url
     path = database_url.removeprefix("sqlite://")
     if path != ":memory:":
@@ -90,7 +90,7 @@ async def opened(database_url: str, must_exist: bool = False) -> AsyncIterator[N
     empty database (a mistyped ``--db`` would otherwise export nothing, silently).
     """
     path = database_url.removeprefix("sqlite://")
-    if must_exist and database_url.startswith("sqlite://") and path != ":memory:" \
+    if must_exist and is_sqlite(database_url) and path != ":memory:" \
             and not Path(path).exists():
         raise NoDatabase(path)
     await prepare(database_url)

@@ -63,6 +63,10 @@ def _page_number(request: Request) -> int:
         return 1
 
 
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
 def _context(request: Request, **values: Any) -> dict[str, Any]:
     return {"official": request.state.official, "tz": request.state.tz, **values}
 
@@ -327,7 +331,7 @@ async def text_answers(request: Request) -> Response:
                                               page, TEXTS_PER_PAGE)
     return render(request, "admin/texts.html", _context(
         request, spec=spec, question=question, answers=answers, total=total, page=page,
-        pages=max(1, -(-total // TEXTS_PER_PAGE)), query=urlencode(filters.params()),
+        pages=_page_count(total, TEXTS_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
 
 
@@ -341,7 +345,7 @@ async def responses(request: Request) -> Response:
                                             RESPONSES_PER_PAGE)
     return render(request, "admin/responses.html", _context(
         request, spec=spec, rows=rows, total=total, page=page, filters=filters,
-        pages=max(1, -(-total // RESPONSES_PER_PAGE)), query=urlencode(filters.params()),
+        pages=_page_count(total, RESPONSES_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
 
 
