@@ -28,9 +28,10 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
-## test-pg: only the PostgreSQL tests (server: VNFORM_TEST_POSTGRES_URL, default the local one)
+## test-pg: the suite again, every database test on PostgreSQL (server: VNFORM_TEST_POSTGRES_URL,
+## default the local one)
 test-pg: $(TEST_STAMP)
-	$(BIN)/python -m pytest -m postgres
+	$(BIN)/python -m pytest --database=postgres
 
 ## lint: ruff over the code and tests
 lint: $(TEST_STAMP)

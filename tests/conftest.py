@@ -1,4 +1,9 @@
-"""Shared fixtures: the app over real HTTP with a real SQLite file, and a citizen."""
+"""Shared fixtures: the app over real HTTP with a real database, and a citizen.
+
+The database is a new SQLite file per test, or with ``--database=postgres`` (or
+``VNFORM_TEST_DATABASE=postgres``) a new PostgreSQL database per test, copied from a
+migrated template.
+"""
 
 from __future__ import annotations
 
@@ -48,35 +53,190 @@ def write_form(forms_dir: Path) -> Callable[..., Path]:
     return write
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database", choices=("sqlite", "postgres"),
+        default=os.environ.get("VNFORM_TEST_DATABASE", "sqlite"),
+        help="engine behind the tests' database (default: $VNFORM_TEST_DATABASE or sqlite);"
+             " with postgres, only the tests that use a database run")
+
+
+def engine_of(config: pytest.Config) -> str:
+    return str(config.getoption("--database"))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if engine_of(config) == "postgres":
+        return f"database: PostgreSQL at {POSTGRES_SERVER}, a new database per test"
+    return "database: SQLite, a new file per test"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Against PostgreSQL, run only the tests that use the test database: the others
+    (pure functions, SQLite files of their own, the PostgreSQL-only tests) gain nothing
+    from a second run."""
+    if engine_of(config) != "postgres":
+        return
+    keep = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty database at the latest migration, made once per test run."""
+def migrated_database(request: pytest.FixtureRequest,
+                      tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty database at the latest migration, made once per test run: a SQLite file
+    path, or the name of a PostgreSQL database to use as a template."""
     import asyncio
 
     from vnform import store
 
+    if engine_of(request.config) == "postgres":
+        with postgres_database() as name:
+            asyncio.run(store.prepare(postgres_url(name)))
+            yield name
+        return
     path = tmp_path_factory.mktemp("template") / "vnform.sqlite3"
     asyncio.run(store.prepare(f"sqlite://{path}"))
-    return path
+    yield str(path)
 
 
 @pytest.fixture
-def database_path(tmp_path: Path, migrated_database: Path) -> Path:
-    """The test's own database file: a copy of the migrated template (running every
-    migration for every test would cost more than the test itself)."""
+def database_path(request: pytest.FixtureRequest, tmp_path: Path,
+                  migrated_database: str) -> Path:
+    """The test's own SQLite file: a copy of the migrated template (running every
+    migration for every test would cost more than the test itself). Tests of SQLite
+    itself ask for this; against PostgreSQL they are skipped."""
     import shutil
 
+    if engine_of(request.config) == "postgres":
+        pytest.skip("tests the SQLite file itself")
     path = tmp_path / "var" / "vnform.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(migrated_database, path)
     return path
 
 
+@pytest.fixture(scope="session")
+def shared_postgres_database(migrated_database: str) -> Iterator[str]:
+    """The PostgreSQL database the tests take turns on, emptied after each."""
+    with postgres_database(template=migrated_database) as name:
+        yield name
+
+
 @pytest.fixture
-def settings_for(database_path: Path) -> Callable[..., Settings]:
+def database_url(request: pytest.FixtureRequest, migrated_database: str) -> Iterator[str]:
+    """The URL of the test's own database, on the engine chosen by ``--database``.
+
+    On PostgreSQL every test finds the database empty: its tables are truncated (and
+    their ids restarted) after each test, which costs far less than a new database. A
+    test that leaves a transaction open fails at teardown rather than hang the run."""
+    if engine_of(request.config) != "postgres":
+        yield f"sqlite://{request.getfixturevalue('database_path')}"
+        return
+    name = request.getfixturevalue("shared_postgres_database")
+    url = postgres_url(name)
+    yield url
+    with postgres_connect(url, autocommit=True) as db:
+        tables = [t for (t,) in db.execute(
+            "select tablename from pg_tables where schemaname = 'public'"
+            " and tablename <> 'tortoise_migrations'")]
+        db.execute("set lock_timeout = '5s'")
+        db.execute(f"truncate {', '.join(tables)} restart identity cascade")
+
+
+class Database:
+    """The test database reached with the engine's own driver, as an operator would:
+    SQL with ``?`` placeholders, the same text on SQLite and PostgreSQL."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.postgres = not url.startswith("sqlite://")
+
+    @contextmanager
+    def connect(self) -> Iterator[Any]:
+        """One connection and transaction, committed when the block ends."""
+        if self.postgres:
+            with postgres_connect(self.url) as connection:
+                yield _PostgresCursor(connection)
+            return
+        connection = sqlite3.connect(self.url.removeprefix("sqlite://"))
+        try:
+            with connection:
+                yield connection
+        finally:
+            connection.close()
+
+    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """The rows of a query, with values as SQLite keeps them on both engines (times
+        and JSON as text), so that tests read one representation."""
+        with self.connect() as db:
+            cursor = db.execute(sql, params)
+            if cursor.description is None:
+                return []
+            return [tuple(map(_as_sqlite_keeps, row)) for row in cursor.fetchall()]
+
+    def execute(self, sql: str, *params: Any) -> None:
+        with self.connect() as db:
+            db.execute(sql, params)
+
+    def moment(self, at: Any) -> Any:
+        """A timestamp as the ORM stores it on this engine (SQLite keeps text)."""
+        import datetime as dt
+
+        at = at.astimezone(dt.UTC)
+        return at if self.postgres else at.isoformat(sep=" ")
+
+
+def _as_sqlite_keeps(value: Any) -> Any:
+    import datetime as dt
+    import json
+
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(" ")
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+class _PostgresCursor:
+    """A psycopg connection with sqlite3's ``execute(sql, params)`` and ``?`` marks."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        if params:
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        return self.connection.execute(sql, params or None)
+
+
+def insert(db: Any, sql: str, *params: Any) -> int:
+    """Run an INSERT on a connection from ``Database.connect``; returns the new id."""
+    return int(db.execute(sql + " returning id", params).fetchone()[0])
+
+
+def copy_response(db: Any, source: int = 1, language: str | None = None) -> int:
+    """A new response without answers, a copy of response *source* (form, version, time,
+    and language unless given), on a connection from ``Database.connect``; returns its id."""
+    return insert(
+        db, "insert into response (form_id, form_version, token, language, submitted_at)"
+        " select form_id, form_version, ?, coalesce(?, language), submitted_at from response"
+        " where id = ?", f"copy-{uuid.uuid4().hex}", language, source)
+
+
+@pytest.fixture
+def database(database_url: str) -> Database:
+    return Database(database_url)
+
+
+@pytest.fixture
+def settings_for(database_url: str) -> Callable[..., Settings]:
     def make(forms: Path = DEMO_FORMS, **overrides: Any) -> Settings:
         return Settings(
-            forms_dir=forms, database_url=f"sqlite://{database_path}",
+            forms_dir=forms, database_url=database_url,
             secret_key="test-secret-key-" + "x" * 32, **overrides,
         )
 
@@ -111,14 +271,9 @@ def client(make_client: Callable[..., TestClient]) -> TestClient:
 
 
 @pytest.fixture
-def rows(database_path: Path) -> Callable[..., list[tuple[Any, ...]]]:
-    """Run SQL against the app's database file, as an operator would."""
-
-    def query(sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        with sqlite3.connect(database_path) as connection:
-            return connection.execute(sql, params).fetchall()
-
-    return query
+def rows(database: Database) -> Callable[..., list[tuple[Any, ...]]]:
+    """Run SQL (``?`` placeholders) against the app's database, as an operator would."""
+    return database.rows
 
 
 class Citizen:
@@ -231,7 +386,7 @@ def quick_password_hashing(request: pytest.FixtureRequest,
 
 
 @pytest.fixture
-def add_official(database_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+def add_official(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
     """Create an official's account with the CLI, before the app starts (as an operator
     would); returns the email. Agencies of the demo forms: so-tttt-ha-noi and
     ubnd-phuong-ba-dinh."""
@@ -243,7 +398,7 @@ def add_official(database_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callab
             password: str = PASSWORD) -> str:
         monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
         args = ["user", "add", email, "--role", role, "--password-stdin",
-                "--db", f"sqlite://{database_path}"]
+                "--db", database_url]
         for agency in agencies:
             args += ["--agency", agency]
         assert main(args) == 0
@@ -271,7 +426,7 @@ def csrf_of(client: TestClient, url: str = "/admin") -> str:
 
 
 @pytest.fixture
-def api_token(database_path: Path, forms_dir: Path,
+def api_token(database_url: str, forms_dir: Path,
               capsys: pytest.CaptureFixture[str]) -> Callable[..., str]:
     """Create an API token with the CLI, before the app starts (as an operator would);
     returns the secret it printed."""
@@ -279,7 +434,7 @@ def api_token(database_path: Path, forms_dir: Path,
 
     def add(name: str, *agencies: str, forms: Path = forms_dir) -> str:
         capsys.readouterr()
-        args = ["token", "add", "--name", name, "--db", f"sqlite://{database_path}",
+        args = ["token", "add", "--name", name, "--db", database_url,
                 "--forms", str(forms)]
         for agency in agencies:
             args += ["--agency", agency]
@@ -292,8 +447,8 @@ def api_token(database_path: Path, forms_dir: Path,
 
 
 @pytest.fixture
-def seed(database_path: Path) -> Callable[..., int]:
-    """Store one response straight into the database file, as the app stores it:
+def seed(database: Database) -> Callable[..., int]:
+    """Store one response straight into the database, as the app stores it:
     ``seed(form id, {question: value}, at=datetime, case=code)``; returns its id. Quicker
     than a citizen's visit when a test needs dozens, and possible before the app starts."""
     import datetime as dt
@@ -301,13 +456,12 @@ def seed(database_path: Path) -> Callable[..., int]:
 
     def add(form_id: str, answers: dict[str, str], at: dt.datetime | None = None,
             case: str | None = None, texts: dict[str, str] | None = None) -> int:
-        moment = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-        with sqlite3.connect(database_path) as db:
-            cursor = db.execute(
-                "insert into response (form_id, form_version, token, language, submitted_at,"
-                " case_code) values (?, 'seeded', ?, 'vi', ?, ?)",
-                (form_id, secrets.token_urlsafe(24), moment.isoformat(sep=" "), case))
-            response_id = int(cursor.lastrowid or 0)
+        moment = database.moment(at or dt.datetime.now(dt.UTC))
+        with database.connect() as db:
+            response_id = insert(
+                db, "insert into response (form_id, form_version, token, language,"
+                " submitted_at, case_code) values (?, 'seeded', ?, 'vi', ?, ?)",
+                form_id, secrets.token_urlsafe(24), moment, case)
             for question, value in answers.items():
                 number = float(value) if re.fullmatch(r"-?\d+", value) else None
                 db.execute("insert into answer (response_id, form_id, question, value, number)"
@@ -316,7 +470,6 @@ def seed(database_path: Path) -> Callable[..., int]:
             for question, text in (texts or {}).items():
                 db.execute("insert into answer (response_id, form_id, question, text)"
                            " values (?, ?, ?, ?)", (response_id, form_id, question, text))
-        db.close()
         return response_id
 
     return add

@@ -127,13 +127,13 @@ def audit_table(page_text: str) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def cli(database_path, monkeypatch, capsys) -> Callable[..., tuple[int, str, str]]:
+def cli(database_url, monkeypatch, capsys) -> Callable[..., tuple[int, str, str]]:
     """Run ``vnform <args> --db <the test database>``; returns (exit code, stdout, stderr)."""
 
     def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
         capsys.readouterr()
-        code = main([*args, "--db", f"sqlite://{database_path}"])
+        code = main([*args, "--db", database_url])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -475,7 +475,7 @@ def test_a_disabled_account_is_refused_at_every_request(add_official, make_clien
     add_official(ADMIN)
     client = make_client()
     sign_in(client, ADMIN)
-    rows("update app_user set disabled = 1")
+    rows("update app_user set disabled = true")
     assert rows("select count(*) from user_session") == [(1,)]
     assert redirects_to_login(client)
 

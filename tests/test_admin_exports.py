@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from conftest import Citizen, errors, sign_in
+from conftest import Citizen, Database, copy_response, errors, sign_in
 from starlette.testclient import TestClient
 
 from vnform.app import create_app
@@ -157,17 +156,12 @@ def today() -> str:
     return dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
 
 
-def copy_responses(database_path: Path, last: int) -> None:
+def copy_responses(database: Database, last: int) -> None:
     """Responses 2..*last*, copies of response 1, each with tuoi = its number."""
-    with sqlite3.connect(database_path) as db:
+    with database.connect() as db:
         for i in range(2, last + 1):
-            cursor = db.execute(
-                "insert into response (form_id, form_version, token, language, submitted_at)"
-                " select form_id, form_version, ?, language, submitted_at from response"
-                " where id = 1", (f"token-{i:040d}",))
             db.execute("insert into answer (response_id, form_id, question, value, number)"
-                       " values (?, 'xuat-ban', 'tuoi', ?, ?)", (cursor.lastrowid, str(i), i))
-    db.close()
+                       " values (?, 'xuat-ban', 'tuoi', ?, ?)", (copy_response(db), str(i), i))
 
 
 @pytest.fixture
@@ -562,10 +556,10 @@ def test_dictionary_lists_the_versions_of_each_column(versions) -> None:
 
 # --- large exports -------------------------------------------------------------------
 
-def test_an_export_of_many_responses_returns_them_all_in_order(app, database_path) -> None:
+def test_an_export_of_many_responses_returns_them_all_in_order(app, database) -> None:
     client = app()
     submit(client, {"tuoi": "1"})
-    copy_responses(database_path, 1201)
+    copy_responses(database, 1201)
     as_official(client)
     table = parsed(client.get(f"{URL}/export.csv").text)
     assert len(table) == 1 + 1201
@@ -588,14 +582,14 @@ def stopped(write_form, forms_dir, settings_for, rows) -> Path:
     return forms_dir
 
 
-def cli(database_path: Path, forms_dir: Path, *args: str) -> int:
-    return main(["export", "xuat-ban", *args, "--db", f"sqlite://{database_path}",
+def cli(database_url: str, forms_dir: Path, *args: str) -> int:
+    return main(["export", "xuat-ban", *args, "--db", database_url,
                  "--forms", str(forms_dir)])
 
 
-def test_cli_xlsx(stopped, database_path, tmp_path) -> None:
+def test_cli_xlsx(stopped, database_url, tmp_path) -> None:
     out = tmp_path / "ket-qua.xlsx"
-    assert cli(database_path, stopped, "--format", "xlsx", "--output", str(out)) == 0
+    assert cli(database_url, stopped, "--format", "xlsx", "--output", str(out)) == 0
     table = workbook_rows(out.read_bytes())
     assert table[0] == HEADER
     row = dict(zip(HEADER, table[1], strict=True))
@@ -605,18 +599,18 @@ def test_cli_xlsx(stopped, database_path, tmp_path) -> None:
     assert [r[0] for r in table[1:]] == [1, 2, 3]
 
 
-def test_cli_jsonl(stopped, database_path, tmp_path) -> None:
+def test_cli_jsonl(stopped, database_url, tmp_path) -> None:
     out = tmp_path / "ket-qua.jsonl"
-    assert cli(database_path, stopped, "--format", "jsonl", "--output", str(out)) == 0
+    assert cli(database_url, stopped, "--format", "jsonl", "--output", str(out)) == 0
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [line["response_id"] for line in lines] == [1, 2, 3]
     assert lines[0]["answers"]["nguon"] == ["tv", "web"]
     assert lines[1]["answers"]["y_kien"] == EVIL
 
 
-def test_cli_csv_is_the_same_as_the_web_download(stopped, database_path, tmp_path) -> None:
+def test_cli_csv_is_the_same_as_the_web_download(stopped, database_url, tmp_path) -> None:
     out = tmp_path / "ket-qua.csv"
-    assert cli(database_path, stopped, "--format", "csv", "--output", str(out)) == 0
+    assert cli(database_url, stopped, "--format", "csv", "--output", str(out)) == 0
     table = parsed(out.read_bytes().decode("utf-8"))
     assert table == [HEADER, ROWS[1], ROWS[2], ROWS[3]]
 
@@ -628,25 +622,25 @@ def test_cli_csv_is_the_same_as_the_web_download(stopped, database_path, tmp_pat
     (["--version", VERSION], ["1", "2", "3"]),
     (["--version", "000000000000"], []),
 ])
-def test_cli_filters(stopped, database_path, tmp_path, flags, ids) -> None:
+def test_cli_filters(stopped, database_url, tmp_path, flags, ids) -> None:
     out = tmp_path / "ket-qua.csv"
-    assert cli(database_path, stopped, "--output", str(out), *flags) == 0
+    assert cli(database_url, stopped, "--output", str(out), *flags) == 0
     table = parsed(out.read_bytes().decode("utf-8"))
     assert table[0] == HEADER
     assert [row[0] for row in table[1:]] == ids
 
 
-def test_cli_labels_are_in_the_forms_first_language(stopped, database_path, tmp_path) -> None:
+def test_cli_labels_are_in_the_forms_first_language(stopped, database_url, tmp_path) -> None:
     out = tmp_path / "ket-qua.csv"
-    assert cli(database_path, stopped, "--labels", "--output", str(out)) == 0
+    assert cli(database_url, stopped, "--labels", "--output", str(out)) == 0
     first = dict(zip(HEADER, parsed(out.read_bytes().decode("utf-8"))[1], strict=True))
     assert (first["kenh"], first["nguon"], first["chat_luong.thu_tuc"]) == (
         "Tại quầy", "Truyền hình;Trang web", "Tốt")
 
 
-def test_cli_dictionary(stopped, database_path, tmp_path) -> None:
+def test_cli_dictionary(stopped, database_url, tmp_path) -> None:
     out = tmp_path / "tu-dien.csv"
-    assert cli(database_path, stopped, "--dictionary", "--output", str(out)) == 0
+    assert cli(database_url, stopped, "--dictionary", "--output", str(out)) == 0
     found = {row["column"]: row for row in csv.DictReader(
         io.StringIO(out.read_bytes().decode("utf-8").removeprefix("\ufeff"), newline=""))}
     assert list(found) == HEADER
@@ -655,11 +649,11 @@ def test_cli_dictionary(stopped, database_path, tmp_path) -> None:
                                         "mang = Trực tuyến / Online")
 
 
-def test_cli_exports_are_audited_with_the_row_count(stopped, database_path, tmp_path,
+def test_cli_exports_are_audited_with_the_row_count(stopped, database_url, tmp_path,
                                                     rows) -> None:
-    assert cli(database_path, stopped, "--format", "xlsx",
+    assert cli(database_url, stopped, "--format", "xlsx",
                "--output", str(tmp_path / "a.xlsx")) == 0
-    assert cli(database_path, stopped, "--format", "jsonl", "--since", "2026-11-21",
+    assert cli(database_url, stopped, "--format", "jsonl", "--since", "2026-11-21",
                "--output", str(tmp_path / "b.jsonl")) == 0
     events = rows("select actor, form_id, details from audit_event"
                   " where action = 'export' order by id")
@@ -672,9 +666,9 @@ def test_cli_exports_are_audited_with_the_row_count(stopped, database_path, tmp_
 
 
 def test_the_app_opens_the_database_again_after_the_cli(
-        stopped, database_path, tmp_path, add_official, make_client, forms_dir) -> None:
+        stopped, database_url, tmp_path, add_official, make_client, forms_dir) -> None:
     """The CLI and the app take turns on one database file."""
-    assert cli(database_path, stopped, "--output", str(tmp_path / "a.csv")) == 0
+    assert cli(database_url, stopped, "--output", str(tmp_path / "a.csv")) == 0
     add_official(OFFICIAL)
     client = as_official(make_client(forms_dir))
     assert len(parsed(client.get(f"{URL}/export.csv").text)) == 4

@@ -128,7 +128,7 @@ def site(write_form, forms_dir, settings_for, rows, add_official):
     return answer, signed_in
 
 
-def records(forms_dir: Path, database_path: Path, period: str, minimum: int,
+def records(forms_dir: Path, database_url: str, period: str, minimum: int,
             by: str = "form", agencies: tuple[str, ...] = ()) -> list[dict[str, object]]:
     """What reports.indicator_records computes (with the app stopped), for comparison."""
     specs = [s for s in Registry.load(forms_dir).forms.values()
@@ -136,7 +136,7 @@ def records(forms_dir: Path, database_path: Path, period: str, minimum: int,
     specs.sort(key=lambda s: s.id)
 
     async def run() -> list[dict[str, object]]:
-        async with store.opened(f"sqlite://{database_path}", must_exist=True):
+        async with store.opened(database_url, must_exist=True):
             return await reports.indicator_records(specs, parse_period(period), HCM, minimum,
                                                    by)
 
@@ -196,13 +196,13 @@ def test_the_period_defaults_to_the_current_quarter(site) -> None:
     assert f'name="period" value="{quarter}"' in page.text
 
 
-def test_scale_figures_match_the_report_records(site, forms_dir, database_path) -> None:
+def test_scale_figures_match_the_report_records(site, forms_dir, database_url) -> None:
     answer, signed_in = site
     answer()
     with signed_in(indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-11&lang=en")
     assert page.status_code == 200
-    expected = {r["indicator"]: r for r in records(forms_dir, database_path, "2026-11", 1)
+    expected = {r["indicator"]: r for r in records(forms_dir, database_url, "2026-11", 1)
                 if r["form"] == "chi-so"}
     for name, title in (("satisfaction", "Satisfaction"), ("trust", "Trust")):
         r = expected[name]
@@ -234,12 +234,12 @@ def test_the_issue_vector_reads_as_the_issue_says(site) -> None:
     assert row[1:8] == ["7", "1", "1", "57.14%", "25.05% to 84.18%", "3.43", "60.71"]
 
 
-def test_nps_figures_match_the_report_record(site, forms_dir, database_path) -> None:
+def test_nps_figures_match_the_report_record(site, forms_dir, database_url) -> None:
     answer, signed_in = site
     answer()
     with signed_in(indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-11&lang=en")
-    (r,) = [r for r in records(forms_dir, database_path, "2026-11", 1)
+    (r,) = [r for r in records(forms_dir, database_url, "2026-11", 1)
             if r["indicator"] == "recommend"]
     (row,) = table_rows(section(page, "recommend"))
     assert row[1:] == [
@@ -249,24 +249,24 @@ def test_nps_figures_match_the_report_record(site, forms_dir, database_path) -> 
         f"{r['score_0_100']:.2f}", "Few answers: the interval is wider than 20 points"]
 
 
-def test_composite_shows_its_label_parts_and_value(site, forms_dir, database_path) -> None:
+def test_composite_shows_its_label_parts_and_value(site, forms_dir, database_url) -> None:
     answer, signed_in = site
     answer()
     with signed_in(indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-11&lang=en")
-    (r,) = [r for r in records(forms_dir, database_path, "2026-11", 1)
+    (r,) = [r for r in records(forms_dir, database_url, "2026-11", 1)
             if r["indicator"] == "chung"]
     (row,) = table_rows(section(page, "Overall index (chung)"))
     assert row[1:] == ["satisfaction, trust", pct(r["top2_pct"]),
                        "Few answers: the interval is wider than 20 points"]
 
 
-def test_by_service_pools_forms_and_keeps_scales_apart(site, forms_dir, database_path) -> None:
+def test_by_service_pools_forms_and_keeps_scales_apart(site, forms_dir, database_url) -> None:
     answer, signed_in = site
     answer()
     with signed_in(indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-11&by=service&lang=en")
-    expected = [r for r in records(forms_dir, database_path, "2026-11", 1, "service")
+    expected = [r for r in records(forms_dir, database_url, "2026-11", 1, "service")
                 if r["indicator"] == "satisfaction"]
     assert [r["scale"] for r in expected] == ["likert5", "rating5"]
     rows = table_rows(section(page, "Satisfaction (satisfaction) likert5"))
@@ -287,12 +287,12 @@ def test_an_analyst_sees_only_the_forms_of_their_agencies(site) -> None:
 
 
 def test_an_analysts_pooled_figures_leave_other_agencies_out(site, forms_dir,
-                                                             database_path) -> None:
+                                                             database_url) -> None:
     answer, signed_in = site
     answer()
     with signed_in(ANALYST, indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-11&by=service&lang=en")
-    (mine,) = [r for r in records(forms_dir, database_path, "2026-11", 1, "service",
+    (mine,) = [r for r in records(forms_dir, database_url, "2026-11", 1, "service",
                                   agencies=("so-a",)) if r["scale"] == "rating5"]
     row = table_rows(section(page, "Satisfaction (satisfaction) rating5"))[0]
     assert row[1] == str(mine["n_valid"]) == "2"  # chi-so-b only, not chi-so-c
@@ -353,7 +353,7 @@ def test_the_error_is_in_vietnamese_on_a_vietnamese_page(site) -> None:
 
 # --- suppressed and undefined ------------------------------------------------------------
 
-def test_suppressed_values_never_appear_as_numbers(site, forms_dir, database_path) -> None:
+def test_suppressed_values_never_appear_as_numbers(site, forms_dir, database_url) -> None:
     answer, signed_in = site
     answer()
     with signed_in() as client:  # the default minimum, 30
@@ -363,7 +363,7 @@ def test_suppressed_values_never_appear_as_numbers(site, forms_dir, database_pat
     assert row[4:8] == ["– not shown"] * 4
     assert row[8] == "Hidden: fewer than 30 answers"
     shown = plain(page.text)
-    for r in records(forms_dir, database_path, "2026-11", 1):
+    for r in records(forms_dir, database_url, "2026-11", 1):
         for name in ("mean", "top2_pct", "ci95_low", "ci95_high", "score_0_100", "nps"):
             if isinstance(r[name], float) and r[name] not in (0.0, 100.0):
                 assert f"{r[name]:.2f}" not in shown, (r["indicator"], name)
@@ -445,7 +445,7 @@ def test_a_period_of_years_trends_over_years(site) -> None:
 # --- the form's own page ----------------------------------------------------------------
 
 def test_form_page_shows_its_own_indicators_this_quarter(site, forms_dir,
-                                                         database_path) -> None:
+                                                         database_url) -> None:
     answer, signed_in = site
     answer(now=True)
     quarter = period_of(dt.datetime.now(HCM).date(), "quarter").label
@@ -457,7 +457,7 @@ def test_form_page_shows_its_own_indicators_this_quarter(site, forms_dir,
     part = match.group(1)
     assert f"Indicators this quarter ({quarter})" in part
     assert f'href="/admin/indicators?form=chi-so&amp;period={quarter}"' in part
-    expected = {r["indicator"]: r for r in records(forms_dir, database_path, quarter, 1)
+    expected = {r["indicator"]: r for r in records(forms_dir, database_url, quarter, 1)
                 if r["form"] == "chi-so"}
     satisfaction = next(row for row in table_rows(part) if row[0].startswith("Satisfaction"))
     r = expected["satisfaction"]

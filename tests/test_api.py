@@ -93,8 +93,8 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def db_args(database_path: Path) -> list[str]:
-    return ["--db", f"sqlite://{database_path}"]
+def db_args(database_url: str) -> list[str]:
+    return ["--db", database_url]
 
 
 # --- tokens on the command line -------------------------------------------------------
@@ -118,47 +118,47 @@ def test_token_add_is_audited_without_the_secret(api_token, rows) -> None:
     assert secret not in details
 
 
-def test_token_add_refuses_a_name_in_use(api_token, capsys, database_path) -> None:
+def test_token_add_refuses_a_name_in_use(api_token, capsys, database_url) -> None:
     api_token("emc")
-    code, out, err = cli(capsys, "token", "add", "--name", "emc", *db_args(database_path))
+    code, out, err = cli(capsys, "token", "add", "--name", "emc", *db_args(database_url))
     assert (code, out) == (1, "")
     assert "exists already" in err
 
 
-def test_token_add_refuses_a_name_with_spaces(capsys, database_path) -> None:
-    code, out, _ = cli(capsys, "token", "add", "--name", "e m c", *db_args(database_path))
+def test_token_add_refuses_a_name_with_spaces(capsys, database_url) -> None:
+    code, out, _ = cli(capsys, "token", "add", "--name", "e m c", *db_args(database_url))
     assert (code, out) == (2, "")
 
 
-def test_token_add_warns_about_an_agency_no_form_uses(forms, capsys, database_path) -> None:
+def test_token_add_warns_about_an_agency_no_form_uses(forms, capsys, database_url) -> None:
     code, _, err = cli(capsys, "token", "add", "--name", "emc", "--agency", "so-x",
-                       "--forms", str(forms), *db_args(database_path))
+                       "--forms", str(forms), *db_args(database_url))
     assert code == 0
     assert "no form" in err and "so-x" in err
 
 
 def test_token_list_shows_agencies_or_all_state_and_last_use(
-        api_token, capsys, database_path) -> None:
+        api_token, capsys, database_url) -> None:
     api_token("emc", "so-a", "so-b")
     api_token("platform")
-    assert cli(capsys, "token", "revoke", "platform", *db_args(database_path))[0] == 0
-    code, out, _ = cli(capsys, "token", "list", *db_args(database_path))
+    assert cli(capsys, "token", "revoke", "platform", *db_args(database_url))[0] == 0
+    code, out, _ = cli(capsys, "token", "list", *db_args(database_url))
     assert code == 0
     assert out.splitlines() == ["emc\tso-a,so-b\tactive\tnever",
                                 "platform\tall\trevoked\tnever"]
 
 
 def test_token_list_shows_when_a_token_was_last_used(
-        api_token, start, capsys, database_path, rows) -> None:
+        api_token, start, capsys, database_url, rows) -> None:
     secret = api_token("emc")
     start().get(FEED, headers=bearer(secret))
     ((used,),) = rows("select last_used_at from api_token")
     assert used is not None
 
 
-def test_token_revoke_is_audited(api_token, capsys, database_path, rows) -> None:
+def test_token_revoke_is_audited(api_token, capsys, database_url, rows) -> None:
     api_token("emc")
-    code, _, err = cli(capsys, "token", "revoke", "emc", *db_args(database_path))
+    code, _, err = cli(capsys, "token", "revoke", "emc", *db_args(database_url))
     assert code == 0 and "revoked" in err
     ((actor, details),) = rows(
         "select actor, details from audit_event where action = 'api_token_revoked'")
@@ -166,8 +166,8 @@ def test_token_revoke_is_audited(api_token, capsys, database_path, rows) -> None
     assert json.loads(details) == {"token": "emc"}
 
 
-def test_token_revoke_of_an_unknown_name_fails(capsys, database_path) -> None:
-    assert cli(capsys, "token", "revoke", "nobody", *db_args(database_path))[0] == 1
+def test_token_revoke_of_an_unknown_name_fails(capsys, database_url) -> None:
+    assert cli(capsys, "token", "revoke", "nobody", *db_args(database_url))[0] == 1
 
 
 # --- authentication -------------------------------------------------------------------
@@ -194,9 +194,9 @@ def test_a_wrong_token_is_401_invalid_token(api_token, start) -> None:
 
 
 def test_a_revoked_token_is_401_and_others_still_work(
-        api_token, start, capsys, database_path) -> None:
+        api_token, start, capsys, database_url) -> None:
     kept, revoked = api_token("emc"), api_token("old")
-    assert cli(capsys, "token", "revoke", "old", *db_args(database_path))[0] == 0
+    assert cli(capsys, "token", "revoke", "old", *db_args(database_url))[0] == 0
     client = start()
     assert client.get(FEED, headers=bearer(revoked)).status_code == 401
     assert client.post(INVITE, headers=bearer(revoked),
@@ -208,7 +208,7 @@ def test_a_revoked_token_is_refused_at_once_by_a_running_app(api_token, start, r
     secret = api_token("emc")
     client = start()
     assert client.get(FEED, headers=bearer(secret)).status_code == 200
-    rows("update api_token set revoked = 1")  # what `vnform token revoke` writes
+    rows("update api_token set revoked = true")  # what `vnform token revoke` writes
     assert client.get(FEED, headers=bearer(secret)).status_code == 401
 
 
@@ -238,10 +238,10 @@ def test_the_api_sets_no_cookie(api_token, start) -> None:
 @pytest.mark.parametrize(("by", "fmt"), [("form", "json"), ("service", "json"),
                                          ("agency", "json"), ("form", "csv")])
 def test_the_feed_is_what_the_command_line_writes(
-        data, api_token, start, capsys, database_path, forms, by, fmt) -> None:
+        data, api_token, start, capsys, database_url, forms, by, fmt) -> None:
     code, expected, _ = cli(capsys, "indicators", "--period", PERIOD, "--by", by,
                             "--format", fmt, "--min-n", "3", "--forms", str(forms),
-                            *db_args(database_path))
+                            *db_args(database_url))
     assert code == 0
     secret = api_token("emc")
     response = start().get(FEED, params={"period": PERIOD, "by": by, "format": fmt},

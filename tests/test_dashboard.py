@@ -12,14 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import Citizen, errors, sign_in
+from conftest import Citizen, Database, copy_response, errors, sign_in
 from starlette.testclient import TestClient
 
 from vnform.loader import load_text
@@ -518,23 +516,19 @@ def test_text_answers_show_the_latest_five_and_link_to_all(serve) -> None:
     assert links(page)["See all 7 answers"] == f"{URL}/texts/y_kien"
 
 
-def insert_texts(database_path: Path, count: int, language: str = "vi") -> None:
-    """*count* more responses with a comment each, as copies of response 1."""
-    with sqlite3.connect(database_path) as db:
+def insert_texts(database: Database, count: int, language: str = "vi") -> None:
+    """Responses 2..*count*, copies of response 1, with a comment each."""
+    with database.connect() as db:
         for i in range(2, count + 1):
-            cursor = db.execute(
-                "insert into response (form_id, form_version, token, language, submitted_at)"
-                " select form_id, form_version, ?, ?, submitted_at from response"
-                " where id = 1", (f"token-{i:040d}", language))
             db.execute("insert into answer (response_id, form_id, question, text)"
-                       " values (?, 'ket-qua', 'y_kien', ?)", (cursor.lastrowid, f"Ý kiến {i}"))
-    db.close()
+                       " values (?, 'ket-qua', 'y_kien', ?)",
+                       (copy_response(db, language=language), f"Ý kiến {i}"))
 
 
-def test_all_text_answers_page_25_a_page_newest_first(serve, database_path) -> None:
+def test_all_text_answers_page_25_a_page_newest_first(serve, database) -> None:
     client = serve()
     submit(client, {"y_kien": "Ý kiến 1"})
-    insert_texts(database_path, 27)
+    insert_texts(database, 27)
     as_official(client)
     first = client.get(f"{URL}/texts/y_kien?lang=en")
     assert first.status_code == 200
@@ -549,13 +543,11 @@ def test_all_text_answers_page_25_a_page_newest_first(serve, database_path) -> N
     assert links(second)["Previous page"] == f"{URL}/texts/y_kien?page=1"
 
 
-def test_all_text_answers_page_keeps_the_filters(serve, database_path) -> None:
+def test_all_text_answers_page_keeps_the_filters(serve, database) -> None:
     client = serve()
     submit(client, {"y_kien": "Ý kiến 1"})
-    insert_texts(database_path, 30)  # all "vi"
-    with sqlite3.connect(database_path) as db:
-        db.execute("update response set language = 'en' where id > 26")
-    db.close()
+    insert_texts(database, 30)  # all "vi"
+    database.execute("update response set language = 'en' where id > 26")
     as_official(client)
     page = client.get(f"{URL}/texts/y_kien?lang=en&language=vi")
     assert "Answered by 26" in page.text
@@ -844,10 +836,10 @@ def response_ids(page: Any) -> list[int]:
         r'<th scope="row"><a href="/admin/forms/ket-qua/responses/(\d+)">', page.text)]
 
 
-def test_responses_are_listed_newest_first_50_a_page(serve, database_path) -> None:
+def test_responses_are_listed_newest_first_50_a_page(serve, database) -> None:
     client = serve()
     submit(client, {"y_kien": "Ý kiến 1"})
-    insert_texts(database_path, 51)
+    insert_texts(database, 51)
     as_official(client)
     first = client.get(f"{URL}/responses?lang=en")
     assert first.status_code == 200

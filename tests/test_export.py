@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import Citizen
+from conftest import Citizen, copy_response
 from starlette.testclient import TestClient
 
 from vnform.app import create_app
@@ -58,10 +57,10 @@ def submit(settings_for, forms_dir, write_form):
     return run
 
 
-def export(tmp_path: Path, forms_dir: Path, database_path: Path, *flags: str) -> str:
+def export(tmp_path: Path, forms_dir: Path, database_url: str, *flags: str) -> str:
     out = tmp_path / "out.csv"
     code = main(["export", "xuat", "--format", "csv", "--output", str(out),
-                 "--db", f"sqlite://{database_path}", "--forms", str(forms_dir), *flags])
+                 "--db", database_url, "--forms", str(forms_dir), *flags])
     assert code == 0
     return out.read_bytes().decode("utf-8")
 
@@ -71,122 +70,118 @@ def parsed(text: str) -> list[dict[str, str]]:
 
 
 def test_header_has_fixed_columns_then_one_per_question(submit, tmp_path, forms_dir,
-                                                        database_path) -> None:
+                                                        database_url) -> None:
     submit()
-    header = export(tmp_path, forms_dir, database_path).splitlines()[0]
+    header = export(tmp_path, forms_dir, database_url).splitlines()[0]
     assert header == ("response_id,submitted_at,language,form_version,"
                       "ten,tuoi,kenh,chat_luong.thu_tuc,chat_luong.can_bo,y_kien")
 
 
 def test_one_row_per_response_in_submission_order(submit, tmp_path, forms_dir,
-                                                  database_path) -> None:
+                                                  database_url) -> None:
     submit({"ten": "An"}, {"ten": "Bình"}, {"ten": "Chi"})
-    rows = parsed(export(tmp_path, forms_dir, database_path))
+    rows = parsed(export(tmp_path, forms_dir, database_url))
     assert [r["ten"] for r in rows] == ["An", "Bình", "Chi"]
     assert [r["response_id"] for r in rows] == ["1", "2", "3"]
 
 
 def test_fixed_columns_carry_time_language_and_version(submit, tmp_path, forms_dir,
-                                                       database_path) -> None:
+                                                       database_url) -> None:
     submit({"ten": "An"}, lang="en")
-    (row,) = parsed(export(tmp_path, forms_dir, database_path))
+    (row,) = parsed(export(tmp_path, forms_dir, database_url))
     assert row["language"] == "en"
     assert len(row["form_version"]) == 12
     assert row["submitted_at"].endswith("Z") and row["submitted_at"][10] == "T"
 
 
 def test_multiple_choice_joins_values_with_semicolons(submit, tmp_path, forms_dir,
-                                                      database_path) -> None:
+                                                      database_url) -> None:
     submit({"kenh": ["tv", "web"]})
-    (row,) = parsed(export(tmp_path, forms_dir, database_path))
+    (row,) = parsed(export(tmp_path, forms_dir, database_url))
     assert row["kenh"] == "web;tv"
 
 
-def test_matrix_rows_are_their_own_columns(submit, tmp_path, forms_dir, database_path) -> None:
+def test_matrix_rows_are_their_own_columns(submit, tmp_path, forms_dir, database_url) -> None:
     submit({"chat_luong.thu_tuc": "2", "chat_luong.can_bo": "1"})
-    (row,) = parsed(export(tmp_path, forms_dir, database_path))
+    (row,) = parsed(export(tmp_path, forms_dir, database_url))
     assert (row["chat_luong.thu_tuc"], row["chat_luong.can_bo"]) == ("2", "1")
 
 
 def test_unanswered_questions_are_empty_cells(submit, tmp_path, forms_dir,
-                                              database_path) -> None:
+                                              database_url) -> None:
     submit({"ten": "An"})
-    (row,) = parsed(export(tmp_path, forms_dir, database_path))
+    (row,) = parsed(export(tmp_path, forms_dir, database_url))
     assert row["tuoi"] == row["kenh"] == row["y_kien"] == ""
 
 
 def test_vietnamese_text_commas_quotes_and_newlines_round_trip(submit, tmp_path, forms_dir,
-                                                               database_path) -> None:
+                                                               database_url) -> None:
     text = 'Rất tốt, "nhanh" —\r\nĐà Nẵng; cảm ơn!'
     submit({"y_kien": text})
-    (row,) = parsed(export(tmp_path, forms_dir, database_path))
+    (row,) = parsed(export(tmp_path, forms_dir, database_url))
     assert row["y_kien"] == text
 
 
 @pytest.mark.parametrize("evil", ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)",
                                   "=cmd|' /C calc'!A0"])
-def test_formula_like_text_is_neutralised(submit, tmp_path, forms_dir, database_path,
+def test_formula_like_text_is_neutralised(submit, tmp_path, forms_dir, database_url,
                                           evil) -> None:
     submit({"ten": evil})
-    (row,) = parsed(export(tmp_path, forms_dir, database_path))
+    (row,) = parsed(export(tmp_path, forms_dir, database_url))
     assert row["ten"] == "'" + evil
 
 
-def test_numbers_stay_numbers(submit, tmp_path, forms_dir, database_path) -> None:
+def test_numbers_stay_numbers(submit, tmp_path, forms_dir, database_url) -> None:
     submit({"tuoi": "-5", "ten": "-7"})
-    (row,) = parsed(export(tmp_path, forms_dir, database_path))
+    (row,) = parsed(export(tmp_path, forms_dir, database_url))
     assert (row["tuoi"], row["ten"]) == ("-5", "-7")
 
 
-def test_plain_csv_has_no_byte_order_mark(submit, tmp_path, forms_dir, database_path) -> None:
+def test_plain_csv_has_no_byte_order_mark(submit, tmp_path, forms_dir, database_url) -> None:
     submit()
-    assert not export(tmp_path, forms_dir, database_path).startswith("\ufeff")
+    assert not export(tmp_path, forms_dir, database_url).startswith("\ufeff")
 
 
-def test_excel_flag_adds_a_byte_order_mark(submit, tmp_path, forms_dir, database_path) -> None:
+def test_excel_flag_adds_a_byte_order_mark(submit, tmp_path, forms_dir, database_url) -> None:
     submit({"ten": "Nguyễn"})
-    text = export(tmp_path, forms_dir, database_path, "--excel")
+    text = export(tmp_path, forms_dir, database_url, "--excel")
     assert text.startswith("\ufeffresponse_id,")
     assert parsed(text)[0]["ten"] == "Nguyễn"
 
 
-def test_export_to_stdout(submit, forms_dir, database_path, capsys) -> None:
+def test_export_to_stdout(submit, forms_dir, database_url, capsys) -> None:
     submit({"ten": "An"})
-    assert main(["export", "xuat", "--db", f"sqlite://{database_path}",
+    assert main(["export", "xuat", "--db", database_url,
                  "--forms", str(forms_dir)]) == 0
     assert capsys.readouterr().out.splitlines()[1].endswith(",An,,,,,")
 
 
 def test_export_streams_in_batches_across_many_responses(submit, tmp_path, forms_dir,
-                                                         database_path) -> None:
+                                                         database_url, database) -> None:
     submit({"ten": "Người 1", "tuoi": "1"})
-    with sqlite3.connect(database_path) as db:  # copies of it, past several batches
+    with database.connect() as db:  # copies of it, past several batches
         for i in range(2, 1202):
-            cursor = db.execute(
-                "insert into response (form_id, form_version, token, language, submitted_at)"
-                " select form_id, form_version, ?, language, submitted_at from response"
-                " where id = 1", (f"token-{i:040d}",))
             db.execute("insert into answer (response_id, form_id, question, value, number)"
-                       " values (?, 'xuat', 'tuoi', ?, ?)", (cursor.lastrowid, str(i), i))
-    rows = parsed(export(tmp_path, forms_dir, database_path))
+                       " values (?, 'xuat', 'tuoi', ?, ?)", (copy_response(db), str(i), i))
+    rows = parsed(export(tmp_path, forms_dir, database_url))
     assert len(rows) == 1201
     assert [r["tuoi"] for r in rows[498:502]] == ["499", "500", "501", "502"]
     assert rows[-1]["tuoi"] == "1201"
 
 
 def test_retired_questions_keep_their_column_after_the_current_ones(
-        submit, tmp_path, forms_dir, database_path, write_form) -> None:
+        submit, tmp_path, forms_dir, database_url, write_form) -> None:
     submit({"ten": "An", "y_kien": "cũ"})
     write_form(FORM.replace("  - id: ten\n    type: text\n    label: Tên\n", ""))
-    header = export(tmp_path, forms_dir, database_path).splitlines()[0]
+    header = export(tmp_path, forms_dir, database_url).splitlines()[0]
     assert header.endswith("chat_luong.can_bo,y_kien,ten")
-    row = parsed(export(tmp_path, forms_dir, database_path))[0]
+    row = parsed(export(tmp_path, forms_dir, database_url))[0]
     assert row["ten"] == "An"
 
 
-def test_unknown_form_is_an_error(submit, forms_dir, database_path, capsys) -> None:
+def test_unknown_form_is_an_error(submit, forms_dir, database_url, capsys) -> None:
     submit()
-    code = main(["export", "khong-co", "--db", f"sqlite://{database_path}",
+    code = main(["export", "khong-co", "--db", database_url,
                  "--forms", str(forms_dir)])
     assert code == 1
     assert "no form 'khong-co'" in capsys.readouterr().err

@@ -39,24 +39,24 @@ def answered(settings_for) -> None:
             citizen.post("/f/gop-y-nhanh", {"danh_gia": rating})
 
 
-def test_a_failed_cli_export_leaves_no_file(answered, database_path: Path, tmp_path: Path,
+def test_a_failed_cli_export_leaves_no_file(answered, database_url: str, tmp_path: Path,
                                             monkeypatch, capsys) -> None:
     monkeypatch.setattr(store, "iter_responses", failing_after_one_batch(store.iter_responses))
     out = tmp_path / "ket-qua.csv"
     code = main(["export", "gop-y-nhanh", "--output", str(out),
-                 "--db", f"sqlite://{database_path}", "--forms", str(DEMO_FORMS)])
+                 "--db", database_url, "--forms", str(DEMO_FORMS)])
     assert code == 1
     assert "the export failed and was not written" in capsys.readouterr().err
     assert not out.exists()
     assert list(tmp_path.glob("*.partial")) == []
 
 
-def test_a_successful_cli_export_replaces_the_file_whole(answered, database_path: Path,
+def test_a_successful_cli_export_replaces_the_file_whole(answered, database_url: str,
                                                          tmp_path: Path) -> None:
     out = tmp_path / "ket-qua.csv"
     out.write_text("old contents\n")
     assert main(["export", "gop-y-nhanh", "--output", str(out),
-                 "--db", f"sqlite://{database_path}", "--forms", str(DEMO_FORMS)]) == 0
+                 "--db", database_url, "--forms", str(DEMO_FORMS)]) == 0
     assert out.read_text(encoding="utf-8").startswith("response_id,")
 
 

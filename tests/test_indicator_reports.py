@@ -192,10 +192,10 @@ def submitted(settings_for, forms_dir, write_form, rows) -> Callable[..., None]:
     return run
 
 
-def indicators(tmp_path: Path, forms_dir: Path, database_path: Path, *flags: str,
+def indicators(tmp_path: Path, forms_dir: Path, database_url: str, *flags: str,
                period: str = "2026-11", fmt: str = "json") -> Any:
     out = tmp_path / f"indicators.{fmt}"
-    code = main(["indicators", "--period", period, "--db", f"sqlite://{database_path}",
+    code = main(["indicators", "--period", period, "--db", database_url,
                  "--forms", str(forms_dir), "--format", fmt, "--output", str(out), *flags])
     assert code == 0
     text = out.read_bytes().decode("utf-8")
@@ -203,9 +203,9 @@ def indicators(tmp_path: Path, forms_dir: Path, database_path: Path, *flags: str
 
 
 @pytest.fixture
-def records(submitted, tmp_path, forms_dir, database_path) -> Callable[..., list[dict]]:
+def records(submitted, tmp_path, forms_dir, database_url) -> Callable[..., list[dict]]:
     def run(*flags: str, period: str = "2026-11") -> list[dict]:
-        return indicators(tmp_path, forms_dir, database_path, *flags, period=period)
+        return indicators(tmp_path, forms_dir, database_url, *flags, period=period)
 
     return run
 
@@ -297,9 +297,9 @@ def test_the_last_second_of_a_year_belongs_to_that_year(submitted, records) -> N
     assert of_form(records("--min-n", "1", period="2027-Q1"))["trust"]["n_valid"] == 1
 
 
-def test_a_bad_period_is_refused_with_the_accepted_forms(submitted, forms_dir, database_path,
+def test_a_bad_period_is_refused_with_the_accepted_forms(submitted, forms_dir, database_url,
                                                          capsys) -> None:
-    code = main(["indicators", "--period", "2026-Q5", "--db", f"sqlite://{database_path}",
+    code = main(["indicators", "--period", "2026-Q5", "--db", database_url,
                  "--forms", str(forms_dir)])
     assert code == 2
     assert "use a month (2026-11), a quarter (2026-Q4) or a year (2026)" in (
@@ -367,17 +367,17 @@ def test_composites_are_per_form_only(submitted, records) -> None:
 # --- CSV ---------------------------------------------------------------------------------
 
 def test_csv_has_the_json_fields_as_columns(submitted, tmp_path, forms_dir,
-                                            database_path) -> None:
+                                            database_url) -> None:
     submitted()
-    text = indicators(tmp_path, forms_dir, database_path, "--min-n", "1", fmt="csv")
+    text = indicators(tmp_path, forms_dir, database_url, "--min-n", "1", fmt="csv")
     assert text.splitlines()[0] == ",".join(reports.FIELDS)
     assert "\r\n" in text
 
 
 def test_csv_rows_carry_rounded_values_joined_lists_and_empty_nulls(
-        submitted, tmp_path, forms_dir, database_path) -> None:
+        submitted, tmp_path, forms_dir, database_url) -> None:
     submitted()
-    text = indicators(tmp_path, forms_dir, database_path, "--min-n", "1", fmt="csv")
+    text = indicators(tmp_path, forms_dir, database_url, "--min-n", "1", fmt="csv")
     found = {(r["form"], r["indicator"]): r for r in csv.DictReader(io.StringIO(text))}
     satisfaction = found["chi-so", "satisfaction"]
     assert satisfaction["questions"] == "hl_chung;hl_mang"
@@ -391,10 +391,10 @@ def test_csv_rows_carry_rounded_values_joined_lists_and_empty_nulls(
 
 
 def test_csv_and_json_have_the_same_records(submitted, tmp_path, forms_dir,
-                                            database_path) -> None:
+                                            database_url) -> None:
     submitted()
-    text = indicators(tmp_path, forms_dir, database_path, "--min-n", "1", fmt="csv")
-    found = indicators(tmp_path, forms_dir, database_path, "--min-n", "1")
+    text = indicators(tmp_path, forms_dir, database_url, "--min-n", "1", fmt="csv")
+    found = indicators(tmp_path, forms_dir, database_url, "--min-n", "1")
     assert len(list(csv.DictReader(io.StringIO(text)))) == len(found) > 0
 
 

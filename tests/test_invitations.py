@@ -80,14 +80,14 @@ def server_key(monkeypatch: pytest.MonkeyPatch, secret_key: str) -> None:
 
 
 @pytest.fixture
-def cli(forms: Path, database_path: Path,
+def cli(forms: Path, database_url: str,
         capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
     """``vnform <args> --db <test database> --forms <test forms>``: (exit code, out, err).
     Run it while no app is running (the ORM keeps one database open per process)."""
 
     def run(*args: str) -> tuple[int, str, str]:
         capsys.readouterr()
-        code = main([*args, "--db", f"sqlite://{database_path}", "--forms", str(forms)])
+        code = main([*args, "--db", database_url, "--forms", str(forms)])
         out, err = capsys.readouterr()
         return code, out, err
 
@@ -272,14 +272,14 @@ def test_a_link_opened_in_two_browsers_stores_one_response(invite, serve, rows) 
 
 @pytest.mark.parametrize("same_link", [True, False], ids=["one-link", "two-invitations"])
 def test_submissions_racing_for_one_case_store_one_response(
-        invite, forms: Path, database_path: Path, secret_key: str, rows,
+        invite, forms: Path, database_url: str, secret_key: str, rows,
         same_link: bool) -> None:
     links = [invite("hs", "HS-1")["HS-1"] for _ in range(1 if same_link else 2)]
     secrets_ = [read_invitation_token(token_of(link), secret_key) for link in links]
     spec = Registry.load(forms).forms["hs"]
 
     async def race() -> list[object]:
-        async with store.opened(f"sqlite://{database_path}"):
+        async with store.opened(database_url):
             found = [await store.invitation_by_secret(s or "") for s in secrets_]
             ids = [i.id for i in found if i] * (2 if same_link else 1)
             return await asyncio.gather(*(
