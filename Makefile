@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-pg lint check messages clean
+.PHONY: run test test-pg test-browser lint check messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ check: $(STAMP)
 messages: $(TEST_STAMP)
 	mkdir -p var
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -w 100 -o var/messages.pot .
+## bench: benchmarks, each against a baseline run beside it; writes bench/RESULTS.md (BENCH_QUICK=1: small sizes)
+bench: $(TEST_STAMP)
+	$(BIN)/python bench/run.py
+
 	$(BIN)/pybabel update -i var/messages.pot -d vnform/locale -D messages --no-fuzzy-matching -w 100
 
 clean:

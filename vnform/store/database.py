@@ -6,7 +6,7 @@ created and upgraded by tortoise's migrations in :mod:`vnform.migrations`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,8 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.migrations.api import migrate as run_migrations
 
-__all__ = ["NoDatabase", "is_sqlite", "opened", "pending_migrations", "prepare",
-           "tortoise_config"]
+__all__ = ["NoDatabase", "insert_rows", "is_sqlite", "opened", "pending_migrations",
+           "placeholders", "prepare", "tortoise_config"]
 
 APP = "vnform"
 
@@ -99,3 +99,21 @@ async def opened(database_url: str, must_exist: bool = False) -> AsyncIterator[N
         yield
     finally:
         await Tortoise.close_connections()
+
+
+def placeholders(conn: Any, count: int) -> list[str]:
+    """Marks for *count* bound values in raw SQL on *conn*: ``?`` (SQLite), ``$1``...
+    (asyncpg) or ``%s`` (psycopg)."""
+    if conn.capabilities.dialect == "sqlite":
+        return ["?"] * count
+    if type(conn).__module__.startswith("tortoise.backends.psycopg"):
+        return ["%s"] * count
+    return [f"${i}" for i in range(1, count + 1)]
+
+
+async def insert_rows(conn: Any, table: str, columns: Sequence[str],
+                      rows: list[Sequence[Any]]) -> None:
+    """Insert *rows* into *table* with one ``executemany``: no model object per row."""
+    names = ", ".join(f'"{column}"' for column in columns)
+    marks = ", ".join(placeholders(conn, len(columns)))
+    await conn.execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)

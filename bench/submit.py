@@ -1,0 +1,139 @@
+"""Benchmark 1: submissions per second through the real app, against a bare endpoint.
+
+`vnform serve` (one worker) takes the whole path of a submission: parse the form,
+check the CSRF and one-time tokens, validate the 20 answers, store the response and its
+answer rows in one transaction, redirect. The baseline is a bare Starlette endpoint
+(bench/bare.py) under the same uvicorn settings that stores the same request body with
+one INSERT and COMMIT in the same database. Both receive byte-identical requests (each
+with its own session, fetched beforehand from the app's form page), in alternating
+rounds. The per-address limit on submissions is off (VNFORM_RATE_LIMIT=0): the whole
+load comes from one address. Target: ratio >= 0.5.
+
+    python bench/submit.py [sqlite|postgres ...]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import (  # noqa: E402
+    CONCURRENCY,
+    ENGINES,
+    FIELDS,
+    FORM_ID,
+    FORMS,
+    QUICK,
+    SEED,
+    Figure,
+    Server,
+    drop_bench_databases,
+    fresh_database,
+    get,
+    load,
+    median,
+    post,
+    record,
+    say,
+    session_cookie,
+)
+
+ROUNDS = 5
+PER_ROUND = 300 if QUICK else 1000
+WARM_UP = 50
+TARGET = 0.5
+
+
+def bodies(count: int) -> list[list[tuple[str, str]]]:
+    """The answers of *count* citizens, as their browsers post them."""
+    from vnform import demo
+    from vnform.registry import Registry
+
+    spec = Registry.load(FORMS).forms[FORM_ID]
+    posted = []
+    for generated in demo.generate(spec, count, seed=SEED):
+        fields: list[tuple[str, str]] = []
+        for key, value in generated.answers.items():
+            fields.extend((key, v) for v in (value if isinstance(value, list) else [value]))
+        posted.append(fields)
+    return posted
+
+
+async def sessions(port: int, count: int) -> list[tuple[str, str, str]]:
+    """(cookie, csrf token, form token) of *count* fresh visits to the form page."""
+    found: list[tuple[str, str, str]] = []
+
+    def keep(status: int, headers: dict[str, str], body: bytes) -> None:
+        fields = dict(FIELDS.findall(body))
+        found.append((session_cookie(headers), fields[b"csrf_token"].decode(),
+                      fields[b"_token"].decode()))
+
+    done = await load(port, [get(f"/f/{FORM_ID}")] * count, keep=keep)
+    assert done.statuses == {200: count}, done.statuses
+    return found
+
+
+def run(engine: str) -> list[Figure]:
+    say(f"bench: submissions on {engine}")
+    url = fresh_database(engine, "submit")
+    total = WARM_UP + ROUNDS * PER_ROUND
+    with Server.vnform(url, f"submit-vnform-{engine}") as app, \
+            Server(["bench/bare.py", "submit", "--db", url], f"submit-bare-{engine}") as bare:
+        visits = asyncio.run(sessions(app.port, total))
+        requests = [
+            post(f"/f/{FORM_ID}", urlencode(
+                [*answers, ("csrf_token", csrf), ("_token", token)]).encode(),
+                {"Cookie": cookie})
+            for answers, (cookie, csrf, token) in zip(bodies(total), visits, strict=True)
+        ]
+        warm, timed = requests[:WARM_UP], requests[WARM_UP:]
+        for server in (app, bare):
+            asyncio.run(load(server.port, warm, concurrency=4))
+        ours: list[float] = []
+        theirs: list[float] = []
+        cpu: dict[str, list[float]] = {app.name: [], bare.name: []}
+        for r in range(ROUNDS):
+            batch = timed[r * PER_ROUND:(r + 1) * PER_ROUND]
+            for server, rates in ((app, ours), (bare, theirs)):
+                before = server.cpu_seconds()
+                done = asyncio.run(load(server.port, batch))
+                cpu[server.name].append((server.cpu_seconds() - before) / len(batch) * 1000)
+                assert done.statuses == {303: len(batch)}, (server.name, done.statuses)
+                rates.append(done.rate)
+            say(f"bench: round {r + 1}: vnform {ours[-1]:.0f}/s "
+                f"({cpu[app.name][-1]:.2f} ms CPU each), bare {theirs[-1]:.0f}/s "
+                f"({cpu[bare.name][-1]:.2f} ms CPU each)")
+    stored = _count(url)
+    assert stored == total, f"{stored} responses stored, {total} submitted"
+    figure, baseline = median(ours), median(theirs)
+    ratio = figure / baseline
+    ours_cpu, theirs_cpu = median(cpu[app.name]), median(cpu[bare.name])
+    return [Figure("1 submissions", engine, "submissions/s (one worker, 20 questions)",
+                   figure, baseline, "req/s", f">= {TARGET}", ratio >= TARGET, ratio,
+                   f"{ROUNDS} alternating rounds of {PER_ROUND}, {CONCURRENCY} connections; "
+                   f"median of rounds"),
+            Figure("1 submissions", engine, "server CPU per submission", ours_cpu, theirs_cpu,
+                   "ms", "(information)", None, theirs_cpu / ours_cpu,
+                   "user+system time of the server process (not of PostgreSQL's)")]
+
+
+def _count(url: str) -> int:
+    from common import count_responses
+
+    return count_responses(url)
+
+
+def main(engines: list[str]) -> None:
+    try:
+        for engine in engines:
+            record(run(engine))
+    finally:
+        drop_bench_databases()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ENGINES)
