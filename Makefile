@@ -33,22 +33,26 @@ test: $(TEST_STAMP)
 test-pg: $(TEST_STAMP)
 	$(BIN)/python -m pytest --database=postgres
 
-## lint: ruff over the code and tests
+## test-browser: only the browser tests (Debian's Chromium: apt-get install -y chromium)
+test-browser: $(TEST_STAMP)
+	$(BIN)/python -m pytest -m browser
+
+## lint: ruff over the code, tests and benchmarks
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check vnform tests
+	$(BIN)/ruff check vnform tests bench
 
 ## check: lint the form files in forms/
 check: $(STAMP)
 	$(BIN)/vnform check forms
 
-## messages: extract interface strings and update the Vietnamese catalogue
-messages: $(TEST_STAMP)
-	mkdir -p var
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -w 100 -o var/messages.pot .
 ## bench: benchmarks, each against a baseline run beside it; writes bench/RESULTS.md (BENCH_QUICK=1: small sizes)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 
+## messages: extract interface strings and update the Vietnamese catalogue
+messages: $(TEST_STAMP)
+	mkdir -p var
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output -w 100 -o var/messages.pot .
 	$(BIN)/pybabel update -i var/messages.pot -d vnform/locale -D messages --no-fuzzy-matching -w 100
 
 clean:

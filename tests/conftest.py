@@ -1,8 +1,8 @@
 """Shared fixtures: the app over real HTTP with a real database, and a citizen.
 
 The database is a new SQLite file per test, or with ``--database=postgres`` (or
-``VNFORM_TEST_DATABASE=postgres``) a new PostgreSQL database per test, copied from a
-migrated template.
+``VNFORM_TEST_DATABASE=postgres``) one PostgreSQL database, made from a migrated
+template and emptied after each test.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import textwrap
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def engine_of(config: pytest.Config) -> str:
 
 def pytest_report_header(config: pytest.Config) -> str:
     if engine_of(config) == "postgres":
-        return f"database: PostgreSQL at {POSTGRES_SERVER}, a new database per test"
+        return f"database: PostgreSQL at {POSTGRES_SERVER}, emptied after each test"
     return "database: SQLite, a new file per test"
 
 
@@ -144,7 +145,8 @@ def database_url(request: pytest.FixtureRequest, migrated_database: str) -> Iter
             "select tablename from pg_tables where schemaname = 'public'"
             " and tablename <> 'tortoise_migrations'")]
         db.execute("set lock_timeout = '5s'")
-        db.execute(f"truncate {', '.join(tables)} restart identity cascade")
+        names = ", ".join(f'"{table}"' for table in tables)
+        db.execute(f"truncate {names} restart identity cascade")
 
 
 class Database:
@@ -532,3 +534,196 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextmanager
+def running_server(app: Any) -> Iterator[str]:
+    """*app* behind a real uvicorn on a free port, in a thread; yields its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(),
+                                           log_level="critical"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "the server did not start"
+    try:
+        yield f"http://127.0.0.1:{server.config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+# --- a real browser ---------------------------------------------------------------------
+
+#: Debian's Chromium, as CI runs it (never a browser downloaded by Playwright).
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+
+
+def chromium_path() -> str:
+    """Debian's Chromium; without it the browser tests are skipped with the reason,
+    except in CI (``CI=true``), where `.ci/run` installs it and its absence fails."""
+    import shutil
+
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required in CI: apt-get install -y chromium")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium driven by Playwright, shared by the tests of one module."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable,
+                                              args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+CLOSED_FORM = """\
+id: da-dong
+title: {vi: Khảo sát đã kết thúc, en: A survey that has ended}
+agency: so-tttt-ha-noi
+status: closed
+languages: [vi, en]
+questions:
+  - id: danh_gia
+    type: rating
+    label: {vi: Đánh giá, en: Rating}
+"""
+
+
+#: Markup where a form's author or a citizen could put it: it must stay text.
+HOSTILE = "<img src=x onerror='window.pwned=1'><script>window.pwned=1</script>"
+HOSTILE_FORM = f"""\
+id: the-markup
+title: {{vi: "Tiêu đề {HOSTILE}", en: "Title {HOSTILE}"}}
+description: {{vi: "Mô tả {HOSTILE}", en: "About {HOSTILE}"}}
+agency: so-tttt-ha-noi
+languages: [vi, en]
+questions:
+  - id: chon
+    type: single_choice
+    label: {{vi: "Chọn {HOSTILE}", en: "Choose {HOSTILE}"}}
+    hint: {{vi: "Gợi ý {HOSTILE}", en: "Hint {HOSTILE}"}}
+    choices:
+      - {{value: a, label: {{vi: "A {HOSTILE}", en: "A {HOSTILE}"}}}}
+      - {{value: b, label: {{vi: "B", en: "B"}}}}
+  - id: y_kien
+    type: textarea
+    label: {{vi: Ý kiến, en: Comment}}
+"""
+
+
+@dataclass
+class Site:
+    """`vnform serve` in its own process, on its own SQLite file, serving the demo forms
+    and a closed one (/f/da-dong); an official's account (BROWSER_OFFICIAL, PASSWORD)
+    exists."""
+
+    url: str
+    database: Path
+    process: Any
+
+    def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(self.database) as db:
+            found = db.execute(sql, params).fetchall()
+        db.close()
+        return found
+
+    def answers(self, response_id: int) -> dict[str, str]:
+        return {q: value if value is not None else text for q, value, text in self.rows(
+            "select question, value, text from answer where response_id = ? order by id",
+            response_id)}
+
+
+BROWSER_OFFICIAL = "admin@so.gov.vn"
+
+
+def _vnform(*args: str, stdin: str = "") -> None:
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "vnform", *args], input=stdin.encode(),
+                   check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    import httpx2 as httpx
+
+    folder = tmp_path_factory.mktemp("site")
+    forms = folder / "forms"
+    shutil.copytree(DEMO_FORMS, forms)
+    (forms / "da-dong.yaml").write_text(CLOSED_FORM, encoding="utf-8")
+    (forms / "the-markup.yaml").write_text(HOSTILE_FORM, encoding="utf-8")
+    database = folder / "vnform.sqlite3"
+    url = f"sqlite://{database}"
+    _vnform("migrate", "--db", url)
+    _vnform("user", "add", BROWSER_OFFICIAL, "--role", "admin", "--password-stdin",
+            "--db", url, stdin=PASSWORD + "\n")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vnform", "serve", "--port", str(port), "--db", url,
+         "--forms", str(forms)],
+        env={**os.environ, "VNFORM_SECRET_KEY": "s" * 40}, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    try:
+        yield Site(base, database, process)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def page(browser: Any, site: Site) -> Iterator[Any]:
+    """A new browser visit (no cookies), JavaScript on, a phone-sized window."""
+    context = browser.new_context(base_url=site.url, viewport={"width": 360, "height": 800},
+                                  accept_downloads=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def page_without_js(browser: Any, site: Site) -> Iterator[Any]:
+    context = browser.new_context(base_url=site.url, java_script_enabled=False,
+                                  viewport={"width": 360, "height": 800})
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def sign_in_browser(page: Any, lang: str = "en") -> None:
+    """Sign the browser in as BROWSER_OFFICIAL, through the sign-in page in *lang*."""
+    page.goto(f"/admin/login?lang={lang}")
+    page.locator("input[name=email]").fill(BROWSER_OFFICIAL)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/admin/?(\?.*)?$"))

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx  # the HTTP client of our test extras (Starlette uses it too)
 import pytest
-import uvicorn
-from conftest import DEMO_FORMS, PASSWORD, Citizen, free_port
+from conftest import DEMO_FORMS, PASSWORD, Citizen, running_server
 from starlette.testclient import TestClient
 
 from vnform import store
@@ -64,17 +61,8 @@ def test_a_successful_cli_export_replaces_the_file_whole(answered, database_url:
 def served(add_official, settings_for) -> Iterator[str]:
     """The real app behind uvicorn on a free port, as `vnform serve` runs it."""
     add_official("admin@so.gov.vn")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings_for(DEMO_FORMS)),
-                                           host="127.0.0.1", port=port, log_level="critical"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running_server(create_app(settings_for(DEMO_FORMS))) as url:
+        yield url
 
 
 def test_a_download_that_fails_half_way_is_cut_off_not_completed(served: str,

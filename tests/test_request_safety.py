@@ -45,6 +45,16 @@ def test_session_cookie_is_secure_when_served_over_https(make_client) -> None:
     assert "secure" in response.headers["set-cookie"].lower()
 
 
+def test_session_cookie_has_the_host_prefix_over_https(make_client) -> None:
+    cookie = make_client(https=True).get(FORM).headers["set-cookie"]
+    assert cookie.startswith("__Host-vnform_session=")
+    assert "path=/;" in cookie.lower() and "domain=" not in cookie.lower()
+
+
+def test_session_cookie_has_no_prefix_over_plain_http(client) -> None:
+    assert client.get(FORM).headers["set-cookie"].startswith("vnform_session=")
+
+
 def test_missing_or_malformed_form_token_is_a_bad_request(citizen: Citizen, rows) -> None:
     citizen.open(FORM)
     assert citizen.post(FORM, {"danh_gia": "4"}, _token="").status_code == 400

@@ -21,8 +21,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 
-from vnform import store
-from vnform.middleware import BodyLimit
+from vnform import logs, store
+from vnform.logs import RequestId
+from vnform.middleware import Admission, BodyLimit, SecurityHeaders
 from vnform.registry import Registry
 from vnform.settings import Settings
 from vnform.views import admin, api, auth, citizen, errors, open_data
@@ -85,11 +86,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/admin/forms/{form_id}/dictionary.csv", admin.dictionary, name="dictionary"),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
+    logs.configure()
     middleware = [
+        Middleware(RequestId),
+        Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors,
+                   https=settings.https),
         Middleware(
-            SessionMiddleware, secret_key=settings.secret_key, session_cookie="vnform_session",
+            SessionMiddleware, secret_key=settings.secret_key,
+            # Over HTTPS, the __Host- prefix makes browsers refuse the cookie unless it
+            # is Secure, for the whole site, and set by this host (no subdomain tampering).
+            session_cookie="__Host-vnform_session" if settings.https else "vnform_session",
             max_age=settings.session_max_age, same_site="lax", https_only=settings.https,
         ),
+        Middleware(Admission, limit=settings.max_concurrent, wait=settings.queue_seconds,
+                   refuse=errors.refuse_busy, exempt=("/static/", "/healthz"),
+                   patient=("/f/",)),
         Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
     ]
     return Starlette(
@@ -115,13 +126,14 @@ async def _schema_ready(settings: Settings) -> None:
 
 
 async def _purge_drafts(max_age: dt.timedelta, every: float = 600) -> None:
-    """Delete unfinished answers once their session has expired: nobody can reach them
-    any more, and they may hold personal data."""
+    """Delete unfinished answers once their session has expired (nobody can reach them
+    any more, and they may hold personal data), and the rate limit's old marks."""
     while True:
         try:
             await store.purge_drafts(max_age)
+            await store.purge_marks()
         except Exception:  # noqa: BLE001 - a failed purge must not stop the next one
-            log.exception("purging expired drafts failed")
+            log.exception("purging expired drafts and submission marks failed")
         await asyncio.sleep(every)
 
 

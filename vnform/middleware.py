@@ -1,7 +1,12 @@
-"""ASGI middleware: refuse oversized request bodies before they are read."""
+"""ASGI middleware: security headers on every response, oversized request bodies
+refused before they are read, and requests beyond what one process can serve in time."""
 
 from __future__ import annotations
 
+import asyncio
+import secrets
+
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,3 +54,104 @@ def _content_length(scope: Scope) -> int | None:
             except ValueError:
                 return None
     return None
+
+
+class Admission:
+    """Serve at most *limit* requests at a time; refuse one that waited *wait* seconds.
+
+    Under a burst, requests beyond the limit queue here, before their body is read or
+    the database is touched. One still waiting after *wait* seconds is answered by
+    *refuse* (a 503 page with ``Retry-After``) rather than served too late for the
+    person waiting: an explicit "try again shortly" instead of a timeout. Paths
+    starting with one of *exempt* (static files, the health check) never queue. POSTs
+    to paths starting with one of *patient* (citizens sending answers) queue as long
+    as it takes: new visits are turned away first, answers already typed never are.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, wait: float, refuse: ASGIApp,
+                 exempt: tuple[str, ...] = (), patient: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.wait = wait
+        self.refuse = refuse
+        self.exempt = exempt
+        self.patient = patient
+        self.slots = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "POST" and scope["path"].startswith(self.patient):
+            await self.slots.acquire()
+        elif not await self._admitted():
+            await self.refuse(scope, receive, send)
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.slots.release()
+
+    async def _admitted(self) -> bool:
+        """Take a slot, waiting at most ``wait`` seconds; False when none came free.
+        (A cancelled or timed-out wait gives back a slot it was just granted.)"""
+        if not self.slots.locked():
+            await self.slots.acquire()
+            return True
+        if self.wait <= 0:
+            return False
+        try:
+            async with asyncio.timeout(self.wait):
+                await self.slots.acquire()
+        except TimeoutError:
+            return False
+        return True
+
+
+class SecurityHeaders:
+    """Security headers on every response, and a fresh CSP nonce per request.
+
+    Scripts run only with the request's nonce (``request.state.csp_nonce``, which the
+    templates put on their ``<script>`` tags): markup that slipped through escaping can
+    never run. *frame_ancestors* lists the origins allowed to embed the pages (none by
+    default). HSTS is sent only when the site is served over HTTPS.
+    """
+
+    def __init__(self, app: ASGIApp, frame_ancestors: str = "", https: bool = False) -> None:
+        self.app = app
+        self.frame_ancestors = frame_ancestors.strip() or "'none'"
+        self.https = https
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        nonce = secrets.token_urlsafe(18)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self._headers(nonce).items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    def _headers(self, nonce: str) -> dict[str, str]:
+        headers = {
+            "Content-Security-Policy": "; ".join([
+                "default-src 'self'", f"script-src 'nonce-{nonce}'", "style-src 'self'",
+                "img-src 'self' data:", "object-src 'none'", "base-uri 'none'",
+                "form-action 'self'", f"frame-ancestors {self.frame_ancestors}",
+            ]),
+            "X-Content-Type-Options": "nosniff",
+            # Invitation links carry a secret in their query: never pass it on.
+            "Referrer-Policy": "no-referrer",
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+        }
+        if self.frame_ancestors == "'none'":
+            headers["X-Frame-Options"] = "DENY"  # for browsers without CSP level 2
+        if self.https:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        return headers

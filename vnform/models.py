@@ -181,3 +181,35 @@ class ApiToken(Model):
 
     class Meta:
         table = "api_token"
+
+
+class FlaggedSubmission(Model):
+    """A submission that looked automated (a filled-in honeypot, sent too fast): kept,
+    apart from the responses, so that no count, indicator or default export includes it."""
+
+    id = fields.BigIntField(primary_key=True)
+    form_id = fields.CharField(max_length=80, db_index=True)
+    form_version = fields.CharField(max_length=16)
+    #: The form's one-time token: sending again is answered as done, and stores nothing.
+    token = fields.CharField(max_length=64, unique=True)
+    language = fields.CharField(max_length=8)
+    submitted_at = fields.DatetimeField()
+    #: Why it was set apart: ``honeypot`` or ``too_fast``.
+    reason = fields.CharField(max_length=20)
+    answers = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "flagged_submission"
+
+
+class SubmissionMark(Model):
+    """One submission from one address to one form, for the per-address rate limit
+    (kept an hour). The key is an HMAC of form and address: no address is stored."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=64)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "submission_mark"
+        indexes = (Index(fields=("key", "at"), name="submission_mark_key_at"),)

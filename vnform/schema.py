@@ -144,6 +144,12 @@ class FormFile(_Model):
     max_responses: int | None = Field(None, ge=1)
     languages: list[Language] = Field(default_factory=lambda: ["vi"], min_length=1)
     review: bool = Field(False, description="Show a check-your-answers page before submitting.")
+    rate_limit: int | None = Field(
+        None, ge=0, le=10000, description="Submissions one address may send to this form per "
+        "minute (0: no limit). Default: the deployment's VNFORM_RATE_LIMIT (10).")
+    min_seconds: int | None = Field(
+        None, ge=1, le=3600, description="Submissions sent sooner than this after the form "
+        "was first shown are kept apart as automated (off unless set).")
     estimated_minutes: int | None = Field(None, ge=1, le=120)
     thank_you: Localized | None = Field(None, description="Message on the thank-you page.")
     open_data: bool = Field(

@@ -35,6 +35,18 @@ class Settings:
     max_body_bytes: int = _setting(
         1_000_000, "Largest request body accepted; larger ones get 413.", "VNFORM_MAX_BODY_BYTES"
     )
+    max_concurrent: int = _setting(
+        100, "Requests one server process handles at a time; more wait for their turn.",
+        "VNFORM_MAX_CONCURRENT",
+    )
+    queue_seconds: int = _setting(
+        10, "Seconds a request may wait for its turn before it is refused with 503 and "
+        "Retry-After.", "VNFORM_QUEUE_SECONDS",
+    )
+    rate_limit: int = _setting(
+        10, "Submissions one address may send to one form per minute (a form's rate_limit "
+        "overrides it; 0: no limit).", "VNFORM_RATE_LIMIT",
+    )
     timezone: str = _setting(
         "Asia/Ho_Chi_Minh",
         "Time zone for form open/close dates and for displayed times.",
@@ -79,6 +91,11 @@ class Settings:
         "", "Comma-separated addresses of reverse proxies whose X-Forwarded-For and "
         "X-Forwarded-Proto headers are trusted (empty: none; the connection's address "
         "counts).", "VNFORM_FORWARDED_ALLOW_IPS",
+    )
+    frame_ancestors: str = _setting(
+        "", "Space-separated origins allowed to show the pages in a frame (e.g. "
+        "https://dichvucong.example.gov.vn); empty: no site may frame them.",
+        "VNFORM_FRAME_ANCESTORS",
     )
     migrate: bool = _setting(
         False, "Let `vnform serve` apply pending migrations to a PostgreSQL database at start "

@@ -140,6 +140,8 @@ class FormSpec:
     opens_at: dt.datetime | dt.date | None = None
     closes_at: dt.datetime | dt.date | None = None
     max_responses: int | None = None
+    min_seconds: int | None = None
+    rate_limit: int | None = None
     review: bool = False
     estimated_minutes: int | None = None
     thank_you: Text | None = None

@@ -7,7 +7,7 @@
   ready(function () {
     // Move focus to the error summary so screen-reader users hear what went wrong
     // (WCAG 3.3.1); its links move focus to each field.
-    var summary = document.querySelector("[data-error-summary]");
+    var summary = document.querySelector("[data-error-summary], [data-focus]");
     if (summary) { summary.focus(); }
     // Say how many characters are left (GOV.UK character count): counted as the server
     // counts them (code points, a line break as one), never truncating what was typed.

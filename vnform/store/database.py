@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate as run_migrations
 
 __all__ = ["NoDatabase", "insert_rows", "is_sqlite", "opened", "pending_migrations",
@@ -31,9 +32,18 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-def _connection(database_url: str) -> str | dict[str, Any]:
+#: How long a statement waits for a lock another connection holds, on either engine
+#: (milliseconds): a request waits that long, then is refused with 503, never hangs.
+LOCK_WAIT_MS = 5000
+
+
+def _connection(database_url: str) -> dict[str, Any]:
     if not is_sqlite(database_url):
-        return database_url
+        config = expand_db_url(database_url)
+        if config["engine"] == "tortoise.backends.asyncpg":
+            # A migration too waits no longer, rather than queue every request behind it.
+            config["credentials"]["server_settings"] = {"lock_timeout": str(LOCK_WAIT_MS)}
+        return config
     path = database_url.removeprefix("sqlite://")
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +55,7 @@ def _connection(database_url: str) -> str | dict[str, Any]:
             # a crashed process; the busy timeout waits for another writer to finish.
             "journal_mode": "WAL",
             "synchronous": "FULL",
-            "busy_timeout": 5000,
+            "busy_timeout": LOCK_WAIT_MS,
             "foreign_keys": "ON",
         },
     }

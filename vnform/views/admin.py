@@ -99,6 +99,7 @@ async def dashboard(request: Request) -> Response:
     minimum = request.state.settings.min_group_size
     total_all = await store.count_responses(spec.id)
     total = await store.filtered_total(spec.id, filters, tz)
+    flagged = await store.flagged_count(spec.id)
     days = await store.responses_per_day(spec.id, filters, tz)
     counts = await store.answer_counts(spec.id, filters, tz)
     answered = await store.answered_counts(spec.id, filters, tz)
@@ -137,6 +138,7 @@ async def dashboard(request: Request) -> Response:
     return render(request, "admin/dashboard.html", _context(
         request, spec=spec, filters=filters, problems=problems, versions=versions,
         segments=segment_questions(spec), total_all=total_all, total=filtered_total,
+        flagged=flagged,
         day_counts=day_counts, day_chart=day_chart, results=results, bar_charts=bar_charts,
         numbers=numbers, dates=dates, texts=texts, minimum=minimum,
         query=urlencode(filters.params()), quarter=quarter, indicator_rows=own,
@@ -386,6 +388,8 @@ async def download(request: Request) -> Response:
     _current, cols = found
     labels = lang if request.query_params.get("labels") == "1" else None
     excel = request.query_params.get("excel") == "1"
+    # The submissions kept apart as automated, instead of the responses (filters aside).
+    flagged = request.query_params.get("flagged") == "1"
     official = request.state.official
     address = client_address(request)
     tz = request.state.tz
@@ -398,7 +402,8 @@ async def download(request: Request) -> Response:
     async def body() -> AsyncIterator[str | bytes]:
         complete = False
         try:
-            batches = store.iter_responses(spec.id, filters, tz)
+            batches = (store.iter_flagged(spec.id) if flagged
+                       else store.iter_responses(spec.id, filters, tz))
             if fmt == "csv":
                 stream: AsyncIterator[str | bytes] = export.csv_stream(
                     cols, batches, excel=excel, labels=labels, counted=count)
@@ -412,9 +417,10 @@ async def download(request: Request) -> Response:
         finally:
             await store.audit("export", actor=official.email, form_id=spec.id, format=fmt,
                               rows=rows, complete=complete, address=address,
-                              **filters.describe())
+                              **({"flagged": True} if flagged else filters.describe()))
 
-    name = export.file_name(spec.id, dt.datetime.now(tz).date(), fmt)
+    name = export.file_name(spec.id, dt.datetime.now(tz).date(), fmt,
+                            "-flagged" if flagged else "")
     return StreamingResponse(body(), media_type=export.MEDIA_TYPES[fmt],
                              headers=_attachment(name))
 

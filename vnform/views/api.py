@@ -306,7 +306,8 @@ _FEED_PARAMETERS = [
     {"name": "period", "in": "query", "required": False,
      "description": "A year (2026), quarter (2026-Q4) or month (2026-11), in the "
                     "deployment's time zone. Default: the current year.",
-     "schema": {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2}|-[Qq][1-4])?$"}},
+     "schema": {"type": "string",
+                "pattern": "^(19|2[0-9])[0-9]{2}(-(0[1-9]|1[0-2])|-[Qq][1-4])?$"}},
     {"name": "by", "in": "query", "required": False, "description": "Grouping.",
      "schema": {"type": "string", "enum": list(GROUPINGS), "default": "form"}},
 ]

@@ -18,8 +18,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import hmac
+import logging
 import re
 import secrets
+import time
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -45,7 +48,11 @@ from vnform.navigation import (
 )
 from vnform.registry import closed_reason
 from vnform.spec import FormSpec, Page
+from vnform.views import errors
+from vnform.views.auth import client_address
 from vnform.views.render import page_language, path_for, render
+
+log = logging.getLogger("vnform")
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{22,64}")
 #: Citizens' forms send no files, so multipart bodies are refused outright.
@@ -76,15 +83,80 @@ async def page(request: Request) -> Response:
     spec = _public_form(request)
     lang = page_language(request, spec.languages)
     current = _find_page(spec, request.path_params.get("page_id"))
-    if (closed := await _closed_page(request, spec, lang)) is not None:
-        return closed
     if request.method == "GET":
+        if (closed := await _closed_page(request, spec, lang)) is not None:
+            return closed
         if QUERY_PARAMETER in request.query_params:
             return await _accept_invitation(request, spec, lang)
         if await _bound_case_rated(request, spec):
             return _rated_page(request, spec, lang)
         return await _show(request, spec, current, lang)
-    return await _post(request, spec, current, lang)
+    try:
+        if (closed := await _closed_page(request, spec, lang)) is not None:
+            return closed
+        return await _post(request, spec, current, lang)
+    except TooManySubmissions:
+        return await _busy(request, spec, current, lang, "limited")
+    except Exception as exc:
+        if not store.is_transient(exc):
+            raise
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        return await _busy(request, spec, current, lang, "busy")
+
+
+async def _busy(request: Request, spec: FormSpec, current: Page, lang: str,
+                notice: str) -> Response:
+    """The page again, holding what the citizen sent, when it could not be taken now:
+    the database was too busy (*notice* ``busy``: 503), or this address sent too many
+    submissions in the last minute (``limited``: 429). Either comes with Retry-After and
+    never costs the citizen their answers; the one-time token is the same, so sending
+    again stores the response once."""
+    data = await _read_form(request)  # read (and checked) before the failure
+    token = str(data.get(TOKEN_FIELD))
+    answers: dict[str, Any] = {}
+    everything = False
+    if multi_page(spec):  # earlier pages decide which questions this page shows
+        try:
+            draft = await store.load_draft(token)
+            answers = {k: v for k, v in (draft.answers if draft else {}).items()
+                       if k != PENDING}
+        except Exception as again:  # noqa: BLE001 - still busy: show every question
+            log.warning("could not read the draft either: %s", again)
+            everything = True
+    form = bind(current, formdata=data)
+    response = _render_page(request, spec, current, lang, form, answers, token,
+                            returning=data.get(RETURN_FIELD) == "review", notice=notice,
+                            every_question=everything)
+    if notice == "limited":
+        response.status_code = 429
+        response.headers["Retry-After"] = str(int(RATE_WINDOW.total_seconds()))
+    else:
+        response.status_code = 503
+        response.headers["Retry-After"] = errors.RETRY_AFTER
+    return response
+
+
+RATE_WINDOW = dt.timedelta(minutes=1)
+
+
+class TooManySubmissions(Exception):
+    """This address sent the form its rate limit of submissions in the last minute."""
+
+
+async def _check_rate(request: Request, spec: FormSpec) -> str | None:
+    """Refuse the submission when its address is over the form's limit; returns the key
+    to mark once it is kept (None: the form has no limit). The key is an HMAC of form and
+    address: the table never holds an address."""
+    settings = request.state.settings
+    limit = spec.rate_limit if spec.rate_limit is not None else settings.rate_limit
+    if not limit:
+        return None
+    key = hmac.new(settings.secret_key.encode(),
+                   f"{spec.id}|{client_address(request)}".encode(), hashlib.sha256).hexdigest()
+    if await store.recent_submissions(key, RATE_WINDOW) >= limit:
+        log.info("submission to %s refused: over its rate limit", spec.id)
+        raise TooManySubmissions
+    return key
 
 
 INVITED = "invited"  # session key: {form id: {"id", "case", "token"}} of invited visits
@@ -163,9 +235,13 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         if not await _same_as_stored(spec, current, data, response_id, lang):
             return render(request, "closed.html", {"spec": spec, "reason": "conflict"},
                           lang=lang, languages=spec.languages, status_code=409)
-        return _to_thanks(request, spec, token, response_id)
+        return _to_thanks(request, spec, token)
     if token != _session_token(request, spec):
+        if await store.is_flagged(token):  # sent again: answered as the first time was
+            return _to_thanks(request, spec, token)
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit or form
+    if data.get(HONEYPOT_FIELD):
+        _suspect(request, spec, "honeypot")
     draft = await store.load_draft(token) if multi_page(spec) else None
     answers: dict[str, Any] = dict(draft.answers) if draft else {}
     pending: dict[str, Any] = answers.pop(PENDING, {})
@@ -196,7 +272,8 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         # longer apply, or the citizen came from the review page to change an answer.
         await store.save_draft(token, spec, answers | {PENDING: pending}, len(spec.pages))
         return _redirect(path_for(request, "review", form_id=spec.id))
-    return await _finish(request, spec, token, lang, answers)
+    # A one-page form's answers were all validated just now, against the form as it is.
+    return await _finish(request, spec, token, lang, answers, checked=not multi_page(spec))
 
 
 async def _same_as_stored(spec: FormSpec, current: Page, data: Any, response_id: int,
@@ -224,7 +301,11 @@ def _validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, 
     form = bind(current, formdata=data)
     validate(form, current.questions, lang, t)
     shown = shown_on(spec, current, without_page(answers, current) | form.clean)
-    form = bind(current, formdata=data)
+    # The second pass starts afresh on the same fields: binding them again (the costly
+    # part of a submission) would give the same data.
+    form.clean = {}
+    for field in form:
+        field.errors = []
     ok = validate(form, shown, lang, t)
     return form, ok, without_page(answers, current) | form.clean
 
@@ -254,9 +335,11 @@ async def review(request: Request) -> Response:
         return closed
     if request.method == "POST":
         token = _check_post(request, await _read_form(request))
-        if (response_id := await store.submitted(token)) is not None:
-            return _to_thanks(request, spec, token, response_id)
+        if await store.submitted(token) is not None:
+            return _to_thanks(request, spec, token)
         if token != _session_token(request, spec):
+            if await store.is_flagged(token):
+                return _to_thanks(request, spec, token)
             raise HTTPException(403, csrf.EXPIRED)
     else:
         token = _session_token(request, spec)
@@ -270,7 +353,11 @@ async def review(request: Request) -> Response:
         await store.save_draft(token, spec, draft.answers, needs.index)
         return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
     if request.method == "POST":
-        return await _finish(request, spec, token, lang, answers)
+        try:
+            return await _finish(request, spec, token, lang, answers)
+        except TooManySubmissions:  # the answers wait in the draft meanwhile
+            raise HTTPException(429, headers={
+                "Retry-After": str(int(RATE_WINDOW.total_seconds()))}) from None
     sections = [
         {"page": p, "questions": [q for q in visible_questions(spec, answers)
                                   if q.page_index == p.index]}
@@ -291,15 +378,24 @@ async def thanks(request: Request) -> Response:
 
 
 async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
-                  answers: Answers) -> Response:
-    """Store the response once every shown answer is valid against the form as it is now."""
-    final, needs = _check_all(spec, answers, lang)
+                  answers: Answers, checked: bool = False) -> Response:
+    """Store the response once every shown answer is valid against the form as it is now
+    (*checked*: every answer was validated in this request, so is not cleaned again)."""
+    final, needs = (dict(answers), None) if checked else _check_all(spec, answers, lang)
     if needs is not None:
         await store.save_draft(token, spec, keep_visible(spec, answers), needs.index)
         return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
+    rate_key = await _check_rate(request, spec)
+    if reason := _automated(request, spec):
+        # Kept apart, and thanked as anyone else: a bot learns nothing to adapt to.
+        await store.flag_submission(spec, token, lang, final, reason)
+        log.info("submission to %s kept apart as automated (%s)", spec.id, reason)
+        if rate_key:
+            await store.mark_submission(rate_key)
+        return _to_thanks(request, spec, token)
     bound = _bound_invitation(request, spec, token)
     try:
-        response_id, _ = await store.submit(
+        await store.submit(
             spec, token, lang, final, limit=spec.max_responses,
             case_code=bound["case"] if bound else None,
             invitation_id=bound["id"] if bound else None,
@@ -310,10 +406,37 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
     except store.CaseRated:
         # Another browser rated the case first; these answers are not stored.
         return _rated_page(request, spec, lang, status_code=409)
-    return _to_thanks(request, spec, token, response_id)
+    if rate_key:
+        await store.mark_submission(rate_key)
+    return _to_thanks(request, spec, token)
 
 
-def _to_thanks(request: Request, spec: FormSpec, token: str, response_id: int) -> Response:
+#: A field people never see or fill (hidden by the stylesheet, and from screen readers);
+#: programs that fill every field they find do.
+HONEYPOT_FIELD = "_website"  # "_": no question id can take it
+SUSPECT = "suspect"  # session key: {form id: why this visit's submission looks automated}
+STARTED = "started"  # session key: {form id: when this visit first saw the form (epoch s)}
+
+
+def _suspect(request: Request, spec: FormSpec, reason: str) -> None:
+    suspect = request.session.get(SUSPECT, {})
+    suspect[spec.id] = reason
+    request.session[SUSPECT] = suspect
+
+
+def _automated(request: Request, spec: FormSpec) -> str | None:
+    """Why this visit's submission looks automated, or None: a filled-in honeypot on any
+    page, or the whole form sent sooner than the form's ``min_seconds``."""
+    if reason := request.session.get(SUSPECT, {}).get(spec.id):
+        return str(reason)
+    started = request.session.get(STARTED, {}).get(spec.id)
+    if spec.min_seconds and isinstance(started, int | float) and \
+            time.time() - started < spec.min_seconds:
+        return "too_fast"
+    return None
+
+
+def _to_thanks(request: Request, spec: FormSpec, token: str) -> Response:
     tokens = request.session.get("tokens", {})
     if tokens.get(spec.id) == token:
         del tokens[spec.id]
@@ -325,6 +448,10 @@ def _to_thanks(request: Request, spec: FormSpec, token: str, response_id: int) -
     done = request.session.get("done", {})
     done[spec.id] = receipt_code(token)
     request.session["done"] = done
+    for key in (SUSPECT, STARTED):
+        marks = request.session.get(key, {})
+        if marks.pop(spec.id, None) is not None:
+            request.session[key] = marks
     return _redirect(path_for(request, "thanks", form_id=spec.id))
 
 
@@ -335,12 +462,15 @@ def receipt_code(token: str) -> str:
 
 
 def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, form: PageForm,
-                 answers: Answers, token: str, returning: bool = False) -> Response:
+                 answers: Answers, token: str, returning: bool = False,
+                 notice: str | None = None, every_question: bool = False) -> Response:
+    questions = (current.questions if every_question
+                 else shown_on(spec, current, answers, live_only=False))
     items = [
         {"q": question, "fields": [form[key] for key in question.columns],
          "condition": (question.show_if.to_json()
                        if question.show_if and live(question, current) else None)}
-        for question in shown_on(spec, current, answers, live_only=False)
+        for question in questions
     ]
     # Earlier answers that live conditions read; a hidden question's answer counts as
     # unanswered, as on the server.
@@ -363,7 +493,7 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
         "spec": spec, "page": current, "items": items, "errors": errors, "token": token,
         "earlier_answers": earlier, "step": position, "steps": len(pages),
         "first": current.index == 0, "submits": submits, "returning": returning,
-        "field_id": field_id,
+        "field_id": field_id, "notice": notice,
     }, lang=lang, languages=spec.languages)
 
 
@@ -434,6 +564,10 @@ def _session_token(request: Request, spec: FormSpec) -> str:
     if spec.id not in tokens:
         tokens[spec.id] = secrets.token_urlsafe(24)
         request.session["tokens"] = tokens
+        if spec.min_seconds:
+            started = request.session.get(STARTED, {})
+            started[spec.id] = int(time.time())
+            request.session[STARTED] = started
     return str(tokens[spec.id])
 
 

@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+from typing import Any
 
+import asyncpg
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
+from tortoise.exceptions import BaseORMException
 
-from vnform import csrf
+from vnform import csrf, store
 from vnform.views.render import page_language, render
 
 log = logging.getLogger("vnform")
+
+#: Exceptions a database failure can reach a view as; `database_error` sorts them.
+DATABASE_ERRORS = (BaseORMException, sqlite3.Error, asyncpg.PostgresError,
+                   asyncpg.InterfaceError, OSError)
+
+#: Seconds after which a refused visitor or client may try again.
+RETRY_AFTER = "5"
+
+
+def busy() -> HTTPException:
+    """The refusal of a request the service cannot take now (503, with Retry-After)."""
+    return HTTPException(503, headers={"Retry-After": RETRY_AFTER})
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -20,16 +37,54 @@ async def http_error(request: Request, exc: Exception) -> Response:
         return PlainTextResponse(str(status), status_code=status)
     lang = page_language(request)
     expired = isinstance(exc, HTTPException) and exc.detail == csrf.EXPIRED
-    response = render(request, "error.html", {"status": status, "expired": expired},
+    reference = getattr(request.state, "request_id", "")
+    response = render(request, "error.html", {"status": status, "expired": expired,
+                                              "reference": reference},
                       lang=lang, status_code=status)
+    if reference:  # also on pages sent from outside the request-id middleware (500s)
+        response.headers["X-Request-Id"] = reference
     if isinstance(exc, HTTPException) and exc.headers:
         response.headers.update(exc.headers)
     return response
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    if store.is_transient(exc):
+        log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+        return await http_error(request, busy())
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return await http_error(request, exc)
 
 
-HANDLERS = {HTTPException: http_error, 500: server_error}
+async def database_error(request: Request, exc: Exception) -> Response:
+    """A busy or briefly unreachable database is a 503 the visitor can retry; any
+    other database failure is a fault (500, logged with its traceback)."""
+    if not store.is_transient(exc):
+        if request.app.debug:
+            raise exc
+        return await server_error(request, exc)
+    log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    return await http_error(request, busy())
+
+
+async def refuse_busy(scope: Scope, receive: Receive, send: Send) -> None:
+    """The ASGI answer to a request refused before it was served (see Admission)."""
+    request = Request(scope, receive)
+    log.warning("refused %s %s: too many requests in progress", request.method,
+                request.url.path)
+    response = await http_error(request, busy())
+    await response(scope, receive, send)
+
+
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The visitor left before sending the whole request: nobody reads the answer."""
+    log.info("client left during %s %s", request.method, request.url.path)
+    return PlainTextResponse("", status_code=400)
+
+
+HANDLERS: dict[Any, Any] = {
+    HTTPException: http_error,
+    ClientDisconnect: client_gone,
+    500: server_error,
+    **dict.fromkeys(DATABASE_ERRORS, database_error),
+}

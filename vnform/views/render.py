@@ -43,6 +43,7 @@ def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
             for code in languages
         ] if len(languages) > 1 else [],
         "url_for": lambda name, /, **params: path_for(request, name, **params),
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
         **context,
     }
     templates = request.state.templates
