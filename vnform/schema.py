@@ -144,6 +144,12 @@ class FormFile(_Model):
     max_responses: int | None = Field(None, ge=1)
     languages: list[Language] = Field(default_factory=lambda: ["vi"], min_length=1)
     review: bool = Field(False, description="Show a check-your-answers page before submitting.")
+    invitation_only: bool = Field(
+        False, description="Only people holding an invitation link (vnform invite, or the "
+        "invitations API) may answer; the form is not listed.")
+    one_response_per: Literal["device"] | None = Field(
+        None, description="device: one answer from each browser (a cookie); a soft limit "
+        "that a new browser or cleared cookies get around.")
     rate_limit: int | None = Field(
         None, ge=0, le=10000, description="Submissions one address may send to this form per "
         "minute (0: no limit). Default: the deployment's VNFORM_RATE_LIMIT (10).")

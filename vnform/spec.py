@@ -142,6 +142,8 @@ class FormSpec:
     max_responses: int | None = None
     min_seconds: int | None = None
     rate_limit: int | None = None
+    invitation_only: bool = False
+    one_response_per: str | None = None
     review: bool = False
     estimated_minutes: int | None = None
     thank_you: Text | None = None

@@ -73,7 +73,7 @@ async def index(request: Request) -> Response:
     forms = [
         spec for spec in request.state.registry.forms.values()
         if closed_reason(spec, now, request.state.tz, counts.get(spec.id, 0)) is None
-        and spec.status == "open"
+        and spec.status == "open" and not spec.invitation_only
     ]
     forms.sort(key=lambda spec: sort_key(spec.title.get(lang)))
     return render(request, "index.html", {"forms": forms}, lang=lang)
@@ -88,6 +88,8 @@ async def page(request: Request) -> Response:
             return closed
         if QUERY_PARAMETER in request.query_params:
             return await _accept_invitation(request, spec, lang)
+        if (refused := _audience_refusal(request, spec, lang)) is not None:
+            return refused
         if await _bound_case_rated(request, spec):
             return _rated_page(request, spec, lang)
         return await _show(request, spec, current, lang)
@@ -202,6 +204,28 @@ async def _bound_case_rated(request: Request, spec: FormSpec) -> bool:
     return bound is not None and await store.case_rated(spec.id, bound["case"])
 
 
+ANSWERED_COOKIE = "vnform_answered"  # the ids of one_response_per: device forms answered
+
+
+def _answered_here(request: Request) -> set[str]:
+    return set(request.cookies.get(ANSWERED_COOKIE, "").split())
+
+
+def _audience_refusal(request: Request, spec: FormSpec, lang: str,
+                      token: str | None = None) -> Response | None:
+    """The page refusing this visit when the form is not for it: an invitation-only
+    form without this visit's invitation, or a one-per-device form this browser has
+    answered. None when the visit may go on."""
+    if spec.invitation_only and _bound_invitation(request, spec, token) is None:
+        reason, status = "invitation_only", 403
+    elif spec.one_response_per == "device" and spec.id in _answered_here(request):
+        reason, status = "answered", 200 if request.method == "GET" else 409
+    else:
+        return None
+    return render(request, "closed.html", {"spec": spec, "reason": reason}, lang=lang,
+                  languages=spec.languages, status_code=status)
+
+
 def _rated_page(request: Request, spec: FormSpec, lang: str, status_code: int = 200) -> Response:
     return render(request, "closed.html", {"spec": spec, "reason": "rated"}, lang=lang,
                   languages=spec.languages, status_code=status_code)
@@ -240,6 +264,8 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         if await store.is_flagged(token):  # sent again: answered as the first time was
             return _to_thanks(request, spec, token)
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit or form
+    if (refused := _audience_refusal(request, spec, lang, token)) is not None:
+        return refused
     if data.get(HONEYPOT_FIELD):
         _suspect(request, spec, "honeypot")
     draft = await store.load_draft(token) if multi_page(spec) else None
@@ -343,6 +369,9 @@ async def review(request: Request) -> Response:
             raise HTTPException(403, csrf.EXPIRED)
     else:
         token = _session_token(request, spec)
+    if (refused := _audience_refusal(request, spec, lang, token)) is not None:
+        return refused
+    if request.method == "GET":
         if await _bound_case_rated(request, spec):
             return _rated_page(request, spec, lang)
     draft = await store.load_draft(token)
@@ -452,7 +481,13 @@ def _to_thanks(request: Request, spec: FormSpec, token: str) -> Response:
         marks = request.session.get(key, {})
         if marks.pop(spec.id, None) is not None:
             request.session[key] = marks
-    return _redirect(path_for(request, "thanks", form_id=spec.id))
+    response = _redirect(path_for(request, "thanks", form_id=spec.id))
+    if spec.one_response_per == "device":
+        answered = " ".join(sorted(_answered_here(request) | {spec.id}))
+        response.set_cookie(ANSWERED_COOKIE, answered, max_age=400 * 24 * 3600,
+                            httponly=True, samesite="lax",
+                            secure=request.state.settings.https)
+    return response
 
 
 def receipt_code(token: str) -> str:
