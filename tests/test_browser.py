@@ -347,3 +347,54 @@ def test_people_never_see_or_reach_the_honeypot(page) -> None:
     for _ in range(30):
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.name") != "_website"
+
+
+def tab_to(page: Any, name: str, limit: int = 60) -> None:
+    """Press Tab until the control named *name* (a field, or a button's text) has focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name || ''") == name or page.evaluate(
+                "document.activeElement.tagName === 'BUTTON'"
+                " && document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"Tab never reached {name}")
+
+
+def test_a_citizen_completes_the_multi_page_survey_with_the_keyboard_alone(
+        page, site: Site) -> None:
+    page.goto(SURVEY + "?lang=en")
+    tab_to(page, "kenh")
+    page.keyboard.press("Space")  # the first choice: online
+    tab_to(page, "lan_nop")
+    page.keyboard.type("1")
+    tab_to(page, "dung_han")
+    page.keyboard.press("Space")
+    tab_to(page, "Continue")
+    page.keyboard.press("Enter")
+    page.locator("#question-hai_long").wait_for()
+
+    tab_to(page, "hai_long")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # 3
+    tab_to(page, "de_dang")
+    page.keyboard.press("Space")  # very difficult: the difficulties question appears
+    assert page.locator("#question-kho_khan").is_visible()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # 4, easy: it goes again
+    assert page.locator("#question-kho_khan").is_hidden()
+    tab_to(page, "Continue")
+    page.keyboard.press("Enter")
+    page.locator("#question-gioi_thieu").wait_for()
+
+    tab_to(page, "gop_y")
+    page.keyboard.type("Bàn phím là đủ")
+    tab_to(page, "Submit")
+    page.keyboard.press("Enter")
+    assert thanked(page)
+    answers = site.answers(last_response(site))
+    assert answers["kenh"] == "online" and answers["lan_nop"] == "1"
+    assert answers["hai_long"] == "3" and answers["de_dang"] == "4"
+    assert answers["gop_y"] == "Bàn phím là đủ"
+    assert "kho_khan" not in answers
