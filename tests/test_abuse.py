@@ -17,6 +17,14 @@ from starlette.testclient import TestClient
 from vnform.views import citizen as citizen_views
 
 QUICK = "/f/nhanh"
+OTHER_NO_LIMIT = """
+id: khong-gioi-han
+title: {vi: Không giới hạn, en: No limit}
+agency: so-tttt-ha-noi
+rate_limit: 0
+questions:
+  - {id: danh_gia, type: rating, label: {vi: Đánh giá, en: Rating}, required: true}
+"""
 FORM = """
 id: nhanh
 title: {vi: Góp ý nhanh, en: Quick feedback}
@@ -224,3 +232,123 @@ def test_a_review_page_over_the_limit_is_a_429_and_keeps_the_draft(
     assert sent.status_code == 429 and sent.headers["retry-after"] == "60"
     assert counts(rows) == (1, 0)
     assert rows("select count(*) from draft") == [(1,)]
+
+
+def test_a_honeypot_mark_survives_an_old_cookie_sent_again(serve, rows) -> None:
+    """The mark lives on the server: replaying the cookie from before it changes nothing."""
+    client = serve()
+    citizen = Citizen(client)
+    citizen.open("/f/hai-trang?lang=en")
+    before = dict(client.cookies)
+    citizen.follow(citizen.post("/f/hai-trang", {"ten": "Bot", "_website": "x"}))
+    client.cookies.clear()
+    for name, value in before.items():
+        client.cookies.set(name, value)
+    citizen.post("/f/hai-trang/p/hai", {"danh_gia": "3"})
+    assert counts(rows) == (0, 1)
+
+
+def test_a_kept_apart_submission_sent_again_in_the_same_visit_is_thanked(
+        serve, rows) -> None:
+    """The thank-you redirect got lost: the session still holds the token."""
+    client = serve()
+    citizen = Citizen(client)
+    citizen.open(QUICK + "?lang=en")
+    before = dict(client.cookies)
+    citizen.post(QUICK, {"danh_gia": "4", "_website": "x"})
+    for name, value in before.items():
+        client.cookies.set(name, value)
+    again = citizen.post(QUICK, {"danh_gia": "4", "_website": "x"})
+    assert again.status_code == 303 and again.headers["location"].endswith("/thanks")
+    assert counts(rows) == (0, 1)
+    assert rows("select count(*) from submission_mark") == [(1,)]
+
+
+def test_a_visit_that_tripped_the_honeypot_but_never_sent_is_not_counted(
+        serve, rows) -> None:
+    client = serve()
+    citizen = Citizen(client)
+    citizen.open("/f/hai-trang?lang=en")
+    citizen.post("/f/hai-trang", {"ten": "Bot", "_website": "x"})
+    assert rows("select count(*) from flagged_submission") == [(1,)]
+    client.cookies.clear()
+    assert sign_in(client, "admin@so.gov.vn").status_code == 303
+    assert "looked automated" not in client.get("/admin/forms/hai-trang?lang=en").text
+
+
+def test_submissions_sent_at_once_cannot_all_slip_under_the_limit(
+        write_form, forms_dir, settings_for, rows) -> None:
+    """The mark is written before counting, so parallel posts see each other."""
+    import asyncio
+
+    from vnform import store
+    from vnform.registry import Registry
+
+    write_form(FORM)
+    key, limit = "k" * 64, 3
+
+    async def race() -> list[int | None]:
+        async with store.opened(settings_for(forms_dir).database_url):
+            return list(await asyncio.gather(*(
+                store.claim_submission(key, limit, dt.timedelta(minutes=1))
+                for _ in range(10))))
+
+    assert Registry.load(forms_dir).forms["nhanh"]
+    claimed = asyncio.run(race())
+    assert sum(mark is not None for mark in claimed) <= limit
+    assert rows("select count(*) from submission_mark") == [(sum(
+        mark is not None for mark in claimed),)]
+
+
+def test_a_submission_that_is_not_stored_gives_its_claim_back(serve, rows) -> None:
+    client = serve("max_responses: 1\nrate_limit: 5\n")
+    first, second = Citizen(client), Citizen(client)
+    first.open(QUICK)
+    second.open(QUICK)
+    assert first.post(QUICK, {"danh_gia": "5"}).status_code == 303
+    assert second.post(QUICK, {"danh_gia": "4"}).status_code == 403  # the form is full
+    assert rows("select count(*) from submission_mark") == [(1,)]
+
+
+def test_a_form_without_a_limit_never_gives_back_another_forms_claim(
+        write_form, forms_dir, make_client, rows, monkeypatch) -> None:
+    import sqlite3
+
+    from tortoise.exceptions import OperationalError
+
+    from vnform import store
+
+    write_form(FORM)  # the deployment's limit: each submission leaves a mark
+    write_form(OTHER_NO_LIMIT)
+    client = make_client(forms_dir)
+    send(client, {"danh_gia": "5"})
+
+    async def locked(*args, **kwargs):
+        raise OperationalError(sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(store, "submit", locked)
+    citizen = Citizen(client)
+    citizen.open("/f/khong-gioi-han")
+    assert citizen.post("/f/khong-gioi-han", {"danh_gia": "3"}).status_code == 503
+    assert rows("select count(*) from submission_mark") == [(1,)]
+
+
+def test_a_failed_submission_gives_its_own_claim_back(
+        write_form, forms_dir, make_client, rows, monkeypatch) -> None:
+    import sqlite3
+
+    from tortoise.exceptions import OperationalError
+
+    from vnform import store
+
+    write_form(FORM)
+    client = make_client(forms_dir)
+
+    async def locked(*args, **kwargs):
+        raise OperationalError(sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(store, "submit", locked)
+    citizen = Citizen(client)
+    citizen.open(QUICK)
+    assert citizen.post(QUICK, {"danh_gia": "3"}).status_code == 503
+    assert rows("select count(*) from submission_mark") == [(0,)]

@@ -158,3 +158,18 @@ def test_other_forms_and_other_devices_are_not_affected(client: TestClient, rows
     fresh.open("/f/mot-lan")
     assert answer(fresh, "/f/mot-lan").status_code == 303
     assert rows("select count(*) from response") == [(3,)]
+
+
+def test_a_second_invitation_on_an_answered_device_is_welcome(
+        write_form, forms, invite, make_client, rows) -> None:
+    """Invited and once per device: a new case on the same phone is a new answer."""
+    write_form(INVITED.replace("invitation_only: true",
+                               "invitation_only: true\none_response_per: device"),
+               name="moi.yaml")
+    first, second = invite("HS-1"), invite("HS-2")
+    client = make_client(forms)
+    for link in (first, second):
+        citizen = Citizen(client)
+        assert 'name="danh_gia"' in citizen.open(link).text
+        assert answer(citizen, "/f/moi").status_code == 303
+    assert rows("select case_code from response order by id") == [("HS-1",), ("HS-2",)]

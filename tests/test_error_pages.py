@@ -100,3 +100,23 @@ def test_logs_never_hold_answers_or_passwords(failing, caplog) -> None:
                                        "password": "MẬT-KHẨU-BÍ-MẬT"})
     assert "BÍ-MẬT-123" not in caplog.text
     assert "MẬT-KHẨU-BÍ-MẬT" not in caplog.text
+
+
+def test_a_server_error_page_carries_the_security_headers(failing) -> None:
+    response = provoke(failing, 500, "en")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_the_access_log_never_shows_a_query_string() -> None:
+    """Invitation links carry their secret in the query (?t=...)."""
+    from vnform.logs import HideQueries
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, "", 0,
+                               '%s - "%s %s HTTP/%s" %d', (
+                                   "203.0.113.9:5000", "GET", "/f/moi?t=BI-MAT.abc", "1.1",
+                                   200), None)
+    assert HideQueries().filter(record)
+    assert "BI-MAT" not in record.getMessage()
+    assert '"GET /f/moi?… HTTP/1.1" 200' in record.getMessage()

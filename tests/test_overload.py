@@ -239,8 +239,10 @@ def admission(limit: int, wait: float) -> tuple[Admission, list[str], asyncio.Ev
     return Admission(app, limit=limit, wait=wait, refuse=refuse), log, release
 
 
-def call(gate: Admission, path: str, method: str = "GET") -> Any:
-    return gate({"type": "http", "path": path, "method": method}, None, None)
+def call(gate: Admission, path: str, method: str = "GET", session: bool = False) -> Any:
+    headers = [(b"cookie", b"vnform_session=abc")] if session else []
+    return gate({"type": "http", "path": path, "method": method, "headers": headers},
+                None, None)
 
 
 def test_admission_refuses_at_once_without_a_wait() -> None:
@@ -292,7 +294,7 @@ def test_a_patient_post_waits_beyond_the_queue_time() -> None:
         gate.patient = ("/f/",)
         first = asyncio.create_task(call(gate, "/a"))
         await asyncio.sleep(0)
-        answers = asyncio.create_task(call(gate, "/f/x", method="POST"))
+        answers = asyncio.create_task(call(gate, "/f/x", method="POST", session=True))
         await asyncio.sleep(0.01)
         assert log == ["served /a"]
         release.set()
@@ -300,3 +302,18 @@ def test_a_patient_post_waits_beyond_the_queue_time() -> None:
         return log
 
     assert asyncio.run(run()) == ["served /a", "served /f/x"]
+
+
+def test_a_post_without_a_session_is_not_patient() -> None:
+    """A flood of posts that never opened a form cannot hold every turn."""
+    async def run() -> list[str]:
+        gate, log, release = admission(limit=1, wait=0)
+        gate.patient = ("/f/",)
+        first = asyncio.create_task(call(gate, "/a"))
+        await asyncio.sleep(0)
+        await call(gate, "/f/x", method="POST")
+        release.set()
+        await first
+        return log
+
+    assert asyncio.run(run()) == ["served /a", "refused /f/x"]

@@ -28,9 +28,25 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class HideQueries(logging.Filter):
+    """Drops query strings from uvicorn's access log: invitation links carry their secret
+    there (``?t=...``), and a log is no place for a secret."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) \
+                and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0] + "?…", *args[3:])
+        return True
+
+
 def configure() -> None:
     """Give the ``vnform`` logger a handler with request ids, once (the deployment may
-    configure logging itself first: then nothing is added)."""
+    configure logging itself first: then nothing is added), and keep secrets in query
+    strings out of the access log."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, HideQueries) for f in access.filters):
+        access.addFilter(HideQueries())
     logger = logging.getLogger("vnform")
     if logger.handlers:
         return

@@ -46,6 +46,11 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
 
+def _has_cookie(scope: Scope, name: bytes) -> bool:
+    """Whether the request carries a cookie *name* (``b"x="``; ``__Host-x=`` counts)."""
+    return any(key == b"cookie" and name in value for key, value in scope.get("headers", []))
+
+
 def _content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", []):
         if name == b"content-length":
@@ -81,7 +86,8 @@ class Admission:
         if scope["type"] != "http" or scope["path"].startswith(self.exempt):
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "POST" and scope["path"].startswith(self.patient):
+        if scope["method"] == "POST" and scope["path"].startswith(self.patient) \
+                and _has_cookie(scope, b"vnform_session="):
             await self.slots.acquire()
         elif not await self._admitted():
             await self.refuse(scope, receive, send)
@@ -138,20 +144,28 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
     def _headers(self, nonce: str) -> dict[str, str]:
-        headers = {
-            "Content-Security-Policy": "; ".join([
-                "default-src 'self'", f"script-src 'nonce-{nonce}'", "style-src 'self'",
-                "img-src 'self' data:", "object-src 'none'", "base-uri 'none'",
-                "form-action 'self'", f"frame-ancestors {self.frame_ancestors}",
-            ]),
-            "X-Content-Type-Options": "nosniff",
-            # Invitation links carry a secret in their query: never pass it on.
-            "Referrer-Policy": "no-referrer",
-            "Cross-Origin-Opener-Policy": "same-origin",
-            "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
-        }
-        if self.frame_ancestors == "'none'":
-            headers["X-Frame-Options"] = "DENY"  # for browsers without CSP level 2
-        if self.https:
-            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        return headers
+        return security_headers(nonce, self.frame_ancestors, self.https)
+
+
+def security_headers(nonce: str, frame_ancestors: str = "'none'",
+                     https: bool = False) -> dict[str, str]:
+    """The headers of :class:`SecurityHeaders` (also for the 500 page, which Starlette
+    sends from outside every middleware)."""
+    frame_ancestors = frame_ancestors.strip() or "'none'"
+    headers = {
+        "Content-Security-Policy": "; ".join([
+            "default-src 'self'", f"script-src 'nonce-{nonce}'", "style-src 'self'",
+            "img-src 'self' data:", "object-src 'none'", "base-uri 'none'",
+            "form-action 'self'", f"frame-ancestors {frame_ancestors}",
+        ]),
+        "X-Content-Type-Options": "nosniff",
+        # Invitation links carry a secret in their query: never pass it on.
+        "Referrer-Policy": "no-referrer",
+        "Cross-Origin-Opener-Policy": "same-origin",
+        "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    }
+    if frame_ancestors == "'none'":
+        headers["X-Frame-Options"] = "DENY"  # for browsers without CSP level 2
+    if https:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers

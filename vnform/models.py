@@ -196,7 +196,9 @@ class FlaggedSubmission(Model):
     submitted_at = fields.DatetimeField()
     #: Why it was set apart: ``honeypot`` or ``too_fast``.
     reason = fields.CharField(max_length=20)
-    answers = fields.JSONField(default=dict)
+    #: The answers sent, or null while a visit that tripped the honeypot has not sent the
+    #: form yet (kept here, not in its cookie, which a bot could send again unmarked).
+    answers = fields.JSONField(null=True)
 
     class Meta:
         table = "flagged_submission"

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('language', fields.CharField(max_length=8)),
                 ('submitted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('reason', fields.CharField(description='Why it was set apart: ``honeypot`` or ``too_fast``.', max_length=20)),
-                ('answers', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('answers', fields.JSONField(null=True, description='The answers sent, or null while a visit that tripped the honeypot has not sent the', encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
             ],
             options={'table': 'flagged_submission', 'app': 'vnform', 'pk_attr': 'id', 'table_description': 'A submission that looked automated (a filled-in honeypot, sent too fast): kept,'},
             bases=['Model'],

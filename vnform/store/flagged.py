@@ -17,32 +17,56 @@ from vnform.answers import Answers, StoredResponse, answer_rows
 from vnform.models import Draft, FlaggedSubmission, SubmissionMark
 from vnform.spec import FormSpec
 
-__all__ = ["flag_submission", "flagged_count", "is_flagged", "iter_flagged",
-           "mark_submission", "purge_marks", "recent_submissions"]
+__all__ = ["claim_submission", "flag_state", "flag_submission", "flagged_count",
+           "iter_flagged", "mark_suspect", "purge_marks", "release_submission"]
 
 
 async def flag_submission(spec: FormSpec, token: str, language: str, answers: Answers,
                           reason: str) -> None:
-    """Keep *answers* apart, as a flagged submission (once per token)."""
+    """Keep *answers* apart, as a flagged submission (once per token; a visit marked
+    suspect earlier gets its answers and keeps its first reason)."""
     stored: dict[str, list[str]] = {}
     for row in answer_rows(spec, answers):
         stored.setdefault(row.question, []).append(
             row.value if row.value is not None else row.text or "")
-    try:
-        await FlaggedSubmission.create(
-            form_id=spec.id, form_version=spec.version, token=token, language=language,
-            submitted_at=dt.datetime.now(dt.UTC), reason=reason, answers=stored)
-    except IntegrityError:
-        pass  # sent again: it is kept already
+    now = dt.datetime.now(dt.UTC)
+    updated = await FlaggedSubmission.filter(token=token, answers__isnull=True).update(
+        answers=stored, submitted_at=now)
+    if not updated:
+        try:
+            await FlaggedSubmission.create(
+                form_id=spec.id, form_version=spec.version, token=token, language=language,
+                submitted_at=now, reason=reason, answers=stored)
+        except IntegrityError:
+            pass  # sent again: it is kept already
     await Draft.filter(token=token).delete()
 
 
-async def is_flagged(token: str) -> bool:
-    return await FlaggedSubmission.filter(token=token).exists()
+async def mark_suspect(spec: FormSpec, token: str, language: str, reason: str) -> None:
+    """Remember, on the server, that the visit of *token* looks automated, so that its
+    submission is kept apart when it comes (whatever cookie comes with it)."""
+    try:
+        await FlaggedSubmission.create(
+            form_id=spec.id, form_version=spec.version, token=token, language=language,
+            submitted_at=dt.datetime.now(dt.UTC), reason=reason, answers=None)
+    except IntegrityError:
+        pass  # marked already
+
+
+async def flag_state(token: str) -> tuple[str, bool] | None:
+    """(reason, whether its answers are in) of the flagged visit of *token*, or None."""
+    found = await FlaggedSubmission.filter(token=token).first().values_list(
+        "reason", "answers")
+    if found is None:
+        return None
+    reason, answers = found
+    return str(reason), answers is not None
 
 
 async def flagged_count(form_id: str) -> int:
-    return await FlaggedSubmission.filter(form_id=form_id).count()
+    """Submissions of *form_id* kept apart (visits marked suspect that never sent the
+    form are not submissions)."""
+    return await FlaggedSubmission.filter(form_id=form_id, answers__isnull=False).count()
 
 
 async def iter_flagged(form_id: str,
@@ -50,8 +74,8 @@ async def iter_flagged(form_id: str,
     """A form's flagged submissions, oldest first, in batches (as exports read them)."""
     last = 0
     while True:
-        found = await FlaggedSubmission.filter(form_id=form_id, id__gt=last).order_by(
-            "id").limit(batch)
+        found = await FlaggedSubmission.filter(
+            form_id=form_id, id__gt=last, answers__isnull=False).order_by("id").limit(batch)
         if not found:
             return
         yield [StoredResponse(f.id, f.submitted_at, f.language, f.form_version,
@@ -62,14 +86,24 @@ async def iter_flagged(form_id: str,
 
 # --- the per-address rate limit -------------------------------------------------------------
 
-async def recent_submissions(key: str, within: dt.timedelta) -> int:
-    """Submissions recorded under *key* (see :func:`mark_submission`) within *within*."""
-    since = dt.datetime.now(dt.UTC) - within
-    return await SubmissionMark.filter(key=key, at__gte=since).count()
+async def claim_submission(key: str, limit: int, within: dt.timedelta) -> int | None:
+    """Record a submission under *key*, unless *limit* were recorded within *within*
+    before it: returns the mark's id, or None (and records nothing) when over the limit.
+    The mark is written before counting, so submissions sent at once, to any worker,
+    cannot all slip under the limit together."""
+    now = dt.datetime.now(dt.UTC)
+    mark = await SubmissionMark.create(key=key, at=now)
+    earlier = await SubmissionMark.filter(key=key, at__gte=now - within,
+                                          id__lt=mark.id).count()
+    if earlier >= limit:
+        await mark.delete()
+        return None
+    return int(mark.id)
 
 
-async def mark_submission(key: str) -> None:
-    await SubmissionMark.create(key=key, at=dt.datetime.now(dt.UTC))
+async def release_submission(mark_id: int) -> None:
+    """Give back a claimed submission that was not stored after all."""
+    await SubmissionMark.filter(id=mark_id).delete()
 
 
 async def purge_marks(older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:

@@ -16,9 +16,11 @@ case already rated gets the "already rated" page: 200 when a link or page is ope
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
 import re
 import secrets
@@ -145,20 +147,23 @@ class TooManySubmissions(Exception):
     """This address sent the form its rate limit of submissions in the last minute."""
 
 
-async def _check_rate(request: Request, spec: FormSpec) -> str | None:
-    """Refuse the submission when its address is over the form's limit; returns the key
-    to mark once it is kept (None: the form has no limit). The key is an HMAC of form and
-    address: the table never holds an address."""
+async def _claim(request: Request, spec: FormSpec) -> int | bool:
+    """Count this submission against its address's limit on the form: the mark's id
+    (give it back if the submission fails), True when the form has no limit, False when
+    the address is over it. The key is an HMAC of form and address (an IPv6 address by
+    its /64, which one household holds): the table never holds an address."""
     settings = request.state.settings
     limit = spec.rate_limit if spec.rate_limit is not None else settings.rate_limit
     if not limit:
-        return None
-    key = hmac.new(settings.secret_key.encode(),
-                   f"{spec.id}|{client_address(request)}".encode(), hashlib.sha256).hexdigest()
-    if await store.recent_submissions(key, RATE_WINDOW) >= limit:
-        log.info("submission to %s refused: over its rate limit", spec.id)
-        raise TooManySubmissions
-    return key
+        return True
+    address = client_address(request)
+    if ":" in address:
+        with contextlib.suppress(ValueError):
+            address = str(ipaddress.ip_network(f"{address}/64", strict=False))
+    key = hmac.new(settings.secret_key.encode(), f"{spec.id}|{address}".encode(),
+                   hashlib.sha256).hexdigest()
+    mark = await store.claim_submission(key, limit, RATE_WINDOW)
+    return False if mark is None else mark
 
 
 INVITED = "invited"  # session key: {form id: {"id", "case", "token"}} of invited visits
@@ -180,6 +185,7 @@ async def _accept_invitation(request: Request, spec: FormSpec, lang: str) -> Res
         tokens = request.session.get("tokens", {})
         tokens[spec.id] = secrets.token_urlsafe(24)
         request.session["tokens"] = tokens
+        _start_clock(request, spec)
         invited = request.session.get(INVITED, {})
         invited[spec.id] = {"id": invitation.id, "case": invitation.case_code,
                             "token": tokens[spec.id]}
@@ -218,7 +224,8 @@ def _audience_refusal(request: Request, spec: FormSpec, lang: str,
     answered. None when the visit may go on."""
     if spec.invitation_only and _bound_invitation(request, spec, token) is None:
         reason, status = "invitation_only", 403
-    elif spec.one_response_per == "device" and spec.id in _answered_here(request):
+    elif (spec.one_response_per == "device" and spec.id in _answered_here(request)
+          and _bound_invitation(request, spec, token) is None):  # a new case is new
         reason, status = "answered", 200 if request.method == "GET" else 409
     else:
         return None
@@ -260,14 +267,15 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
             return render(request, "closed.html", {"spec": spec, "reason": "conflict"},
                           lang=lang, languages=spec.languages, status_code=409)
         return _to_thanks(request, spec, token)
+    flagged = await store.flag_state(token)
+    if flagged is not None and flagged[1]:  # kept apart already, and sent again
+        return _to_thanks(request, spec, token)
     if token != _session_token(request, spec):
-        if await store.is_flagged(token):  # sent again: answered as the first time was
-            return _to_thanks(request, spec, token)
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit or form
     if (refused := _audience_refusal(request, spec, lang, token)) is not None:
         return refused
-    if data.get(HONEYPOT_FIELD):
-        _suspect(request, spec, "honeypot")
+    if data.get(HONEYPOT_FIELD) and flagged is None:
+        await store.mark_suspect(spec, token, lang, "honeypot")
     draft = await store.load_draft(token) if multi_page(spec) else None
     answers: dict[str, Any] = dict(draft.answers) if draft else {}
     pending: dict[str, Any] = answers.pop(PENDING, {})
@@ -363,9 +371,10 @@ async def review(request: Request) -> Response:
         token = _check_post(request, await _read_form(request))
         if await store.submitted(token) is not None:
             return _to_thanks(request, spec, token)
+        flagged = await store.flag_state(token)
+        if flagged is not None and flagged[1]:
+            return _to_thanks(request, spec, token)
         if token != _session_token(request, spec):
-            if await store.is_flagged(token):
-                return _to_thanks(request, spec, token)
             raise HTTPException(403, csrf.EXPIRED)
     else:
         token = _session_token(request, spec)
@@ -414,14 +423,17 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
     if needs is not None:
         await store.save_draft(token, spec, keep_visible(spec, answers), needs.index)
         return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
-    rate_key = await _check_rate(request, spec)
-    if reason := _automated(request, spec):
-        # Kept apart, and thanked as anyone else: a bot learns nothing to adapt to.
+    if reason := await _automated(request, spec, token):
+        # Kept apart, and thanked as anyone else: a bot learns nothing to adapt to (not
+        # even the rate limit, which still counts it).
+        await _claim(request, spec)
         await store.flag_submission(spec, token, lang, final, reason)
         log.info("submission to %s kept apart as automated (%s)", spec.id, reason)
-        if rate_key:
-            await store.mark_submission(rate_key)
         return _to_thanks(request, spec, token)
+    mark = await _claim(request, spec)
+    if mark is False:
+        log.info("submission to %s refused: over its rate limit", spec.id)
+        raise TooManySubmissions
     bound = _bound_invitation(request, spec, token)
     try:
         await store.submit(
@@ -429,35 +441,30 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
             case_code=bound["case"] if bound else None,
             invitation_id=bound["id"] if bound else None,
         )
-    except store.FormFull:
-        return render(request, "closed.html", {"spec": spec, "reason": "full"}, lang=lang,
-                      languages=spec.languages, status_code=403)
-    except store.CaseRated:
-        # Another browser rated the case first; these answers are not stored.
-        return _rated_page(request, spec, lang, status_code=409)
-    if rate_key:
-        await store.mark_submission(rate_key)
+    except BaseException as exc:
+        if not isinstance(mark, bool):  # not stored: the claim (a mark id) is given back
+            await store.release_submission(mark)
+        if isinstance(exc, store.FormFull):
+            return render(request, "closed.html", {"spec": spec, "reason": "full"},
+                          lang=lang, languages=spec.languages, status_code=403)
+        if isinstance(exc, store.CaseRated):
+            # Another browser rated the case first; these answers are not stored.
+            return _rated_page(request, spec, lang, status_code=409)
+        raise
     return _to_thanks(request, spec, token)
 
 
 #: A field people never see or fill (hidden by the stylesheet, and from screen readers);
 #: programs that fill every field they find do.
 HONEYPOT_FIELD = "_website"  # "_": no question id can take it
-SUSPECT = "suspect"  # session key: {form id: why this visit's submission looks automated}
 STARTED = "started"  # session key: {form id: when this visit first saw the form (epoch s)}
 
 
-def _suspect(request: Request, spec: FormSpec, reason: str) -> None:
-    suspect = request.session.get(SUSPECT, {})
-    suspect[spec.id] = reason
-    request.session[SUSPECT] = suspect
-
-
-def _automated(request: Request, spec: FormSpec) -> str | None:
+async def _automated(request: Request, spec: FormSpec, token: str) -> str | None:
     """Why this visit's submission looks automated, or None: a filled-in honeypot on any
-    page, or the whole form sent sooner than the form's ``min_seconds``."""
-    if reason := request.session.get(SUSPECT, {}).get(spec.id):
-        return str(reason)
+    page (remembered on the server), or the form sent sooner than its ``min_seconds``."""
+    if (flagged := await store.flag_state(token)) is not None:
+        return flagged[0]
     started = request.session.get(STARTED, {}).get(spec.id)
     if spec.min_seconds and isinstance(started, int | float) and \
             time.time() - started < spec.min_seconds:
@@ -477,10 +484,9 @@ def _to_thanks(request: Request, spec: FormSpec, token: str) -> Response:
     done = request.session.get("done", {})
     done[spec.id] = receipt_code(token)
     request.session["done"] = done
-    for key in (SUSPECT, STARTED):
-        marks = request.session.get(key, {})
-        if marks.pop(spec.id, None) is not None:
-            request.session[key] = marks
+    started = request.session.get(STARTED, {})
+    if started.pop(spec.id, None) is not None:
+        request.session[STARTED] = started
     response = _redirect(path_for(request, "thanks", form_id=spec.id))
     if spec.one_response_per == "device":
         answered = " ".join(sorted(_answered_here(request) | {spec.id}))
@@ -599,11 +605,16 @@ def _session_token(request: Request, spec: FormSpec) -> str:
     if spec.id not in tokens:
         tokens[spec.id] = secrets.token_urlsafe(24)
         request.session["tokens"] = tokens
-        if spec.min_seconds:
-            started = request.session.get(STARTED, {})
-            started[spec.id] = int(time.time())
-            request.session[STARTED] = started
+        _start_clock(request, spec)
     return str(tokens[spec.id])
+
+
+def _start_clock(request: Request, spec: FormSpec) -> None:
+    """Note when this visit first saw the form, for the form's ``min_seconds``."""
+    if spec.min_seconds:
+        started = request.session.get(STARTED, {})
+        started[spec.id] = int(time.time())
+        request.session[STARTED] = started
 
 
 def _page_url(request: Request, spec: FormSpec, target: Page) -> str:

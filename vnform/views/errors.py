@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import sqlite3
 from typing import Any
 
@@ -14,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 from tortoise.exceptions import BaseORMException
 
 from vnform import csrf, store
+from vnform.middleware import security_headers
 from vnform.views.render import page_language, render
 
 log = logging.getLogger("vnform")
@@ -41,6 +43,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
     response = render(request, "error.html", {"status": status, "expired": expired,
                                               "reference": reference},
                       lang=lang, status_code=status)
+    if status >= 500:
+        # A 500 page leaves from outside every middleware: give it their headers here.
+        settings = request.state.settings
+        for name, value in security_headers(secrets.token_urlsafe(18),
+                                            settings.frame_ancestors,
+                                            settings.https).items():
+            response.headers.setdefault(name, value)
     if reference:  # also on pages sent from outside the request-id middleware (500s)
         response.headers["X-Request-Id"] = reference
     if isinstance(exc, HTTPException) and exc.headers:
