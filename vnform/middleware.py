@@ -69,8 +69,9 @@ class Admission:
     *refuse* (a 503 page with ``Retry-After``) rather than served too late for the
     person waiting: an explicit "try again shortly" instead of a timeout. Paths
     starting with one of *exempt* (static files, the health check) never queue. POSTs
-    to paths starting with one of *patient* (citizens sending answers) queue as long
-    as it takes: new visits are turned away first, answers already typed never are.
+    to paths starting with one of *patient* (citizens sending answers), from a visit
+    that has a session, queue as long as it takes: new visits are turned away first,
+    answers already typed never are.
     """
 
     def __init__(self, app: ASGIApp, limit: int, wait: float, refuse: ASGIApp,
