@@ -317,3 +317,26 @@ def test_column_chart_keeps_vietnamese_labels() -> None:
     svg = parse(column_chart([("Thứ hai", 3, "3 lượt")], title="Lượt trả lời", id_prefix="d1"))
     assert texts(svg, "vnf-x-label") == ["Thứ hai"]
     assert "3 lượt" in texts(svg, "vnf-value")
+
+
+# --- no information by colour alone (WCAG 1.4.1) ------------------------------------------
+
+def fills(element: ET.Element) -> set[str]:
+    return {r.get("fill", "") for r in element.iter(f"{SVG}rect")}
+
+
+def test_every_bar_is_drawn_in_one_colour_and_says_its_label_and_value_in_words() -> None:
+    bars = [Bar("Rất hài lòng", 12, "12 (40%)"), Bar("Hài lòng", 9, "9 (30%)"),
+            Bar("Bình thường", 6, "6 (20%)"), Bar("Không hài lòng", 3, "3 (10%)")]
+    chart = ET.fromstring(str(bar_chart(bars, title="Mức độ hài lòng", id_prefix="c")))
+    assert len(fills(chart)) == 1  # colour tells nothing apart
+    words = " ".join(texts(chart))
+    for bar in bars:
+        assert bar.label in words and bar.display in words
+
+
+def test_every_column_is_drawn_in_one_colour_and_says_its_value_in_words() -> None:
+    points = [("01/11", 4.0, "4"), ("02/11", 7.0, "7"), ("03/11", 2.0, "2")]
+    chart = ET.fromstring(str(column_chart(points, title="Theo ngày", id_prefix="d")))
+    assert len(fills(chart)) == 1
+    assert {"4", "7", "2"} <= set(texts(chart, "vnf-value"))
