@@ -147,15 +147,16 @@ class TooManySubmissions(Exception):
     """This address sent the form its rate limit of submissions in the last minute."""
 
 
-async def _claim(request: Request, spec: FormSpec) -> int | bool:
-    """Count this submission against its address's limit on the form: the mark's id
-    (give it back if the submission fails), True when the form has no limit, False when
-    the address is over it. The key is an HMAC of form and address (an IPv6 address by
-    its /64, which one household holds): the table never holds an address."""
+async def _claim(request: Request, spec: FormSpec, refuse: bool = True) -> int | None:
+    """Count this submission against its address's limit on the form; returns the mark's
+    id (give it back if the submission fails), or None when the form has no limit or
+    (with *refuse* off) the address is over it. Over the limit, with *refuse*, raises
+    TooManySubmissions. The key is an HMAC of form and address (an IPv6 address by its
+    /64, which one household holds): the table never holds an address."""
     settings = request.state.settings
     limit = spec.rate_limit if spec.rate_limit is not None else settings.rate_limit
     if not limit:
-        return True
+        return None
     address = client_address(request)
     if ":" in address:
         with contextlib.suppress(ValueError):
@@ -163,7 +164,10 @@ async def _claim(request: Request, spec: FormSpec) -> int | bool:
     key = hmac.new(settings.secret_key.encode(), f"{spec.id}|{address}".encode(),
                    hashlib.sha256).hexdigest()
     mark = await store.claim_submission(key, limit, RATE_WINDOW)
-    return False if mark is None else mark
+    if mark is None and refuse:
+        log.info("submission to %s refused: over its rate limit", spec.id)
+        raise TooManySubmissions
+    return mark
 
 
 INVITED = "invited"  # session key: {form id: {"id", "case", "token"}} of invited visits
@@ -274,8 +278,10 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit or form
     if (refused := _audience_refusal(request, spec, lang, token)) is not None:
         return refused
-    if data.get(HONEYPOT_FIELD) and flagged is None:
-        await store.mark_suspect(spec, token, lang, "honeypot")
+    suspect = flagged[0] if flagged is not None else None
+    if data.get(HONEYPOT_FIELD) and suspect is None:
+        suspect = "honeypot"
+        await store.mark_suspect(spec, token, lang, suspect)
     draft = await store.load_draft(token) if multi_page(spec) else None
     answers: dict[str, Any] = dict(draft.answers) if draft else {}
     pending: dict[str, Any] = answers.pop(PENDING, {})
@@ -307,7 +313,8 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         await store.save_draft(token, spec, answers | {PENDING: pending}, len(spec.pages))
         return _redirect(path_for(request, "review", form_id=spec.id))
     # A one-page form's answers were all validated just now, against the form as it is.
-    return await _finish(request, spec, token, lang, answers, checked=not multi_page(spec))
+    return await _finish(request, spec, token, lang, answers, suspect,
+                         checked=not multi_page(spec))
 
 
 async def _same_as_stored(spec: FormSpec, current: Page, data: Any, response_id: int,
@@ -377,7 +384,7 @@ async def review(request: Request) -> Response:
         if token != _session_token(request, spec):
             raise HTTPException(403, csrf.EXPIRED)
     else:
-        token = _session_token(request, spec)
+        token, flagged = _session_token(request, spec), None
     if (refused := _audience_refusal(request, spec, lang, token)) is not None:
         return refused
     if request.method == "GET":
@@ -392,7 +399,8 @@ async def review(request: Request) -> Response:
         return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
     if request.method == "POST":
         try:
-            return await _finish(request, spec, token, lang, answers)
+            return await _finish(request, spec, token, lang, answers,
+                                 flagged[0] if flagged is not None else None)
         except TooManySubmissions:  # the answers wait in the draft meanwhile
             raise HTTPException(429, headers={
                 "Retry-After": str(int(RATE_WINDOW.total_seconds()))}) from None
@@ -416,24 +424,22 @@ async def thanks(request: Request) -> Response:
 
 
 async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
-                  answers: Answers, checked: bool = False) -> Response:
+                  answers: Answers, suspect: str | None, checked: bool = False) -> Response:
     """Store the response once every shown answer is valid against the form as it is now
-    (*checked*: every answer was validated in this request, so is not cleaned again)."""
+    (*checked*: every answer was validated in this request, so is not cleaned again).
+    *suspect*: why the visit was marked automated on the server (the caller read it)."""
     final, needs = (dict(answers), None) if checked else _check_all(spec, answers, lang)
     if needs is not None:
         await store.save_draft(token, spec, keep_visible(spec, answers), needs.index)
         return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
-    if reason := await _automated(request, spec, token):
+    if reason := suspect or _too_fast(request, spec):
         # Kept apart, and thanked as anyone else: a bot learns nothing to adapt to (not
         # even the rate limit, which still counts it).
-        await _claim(request, spec)
+        await _claim(request, spec, refuse=False)
         await store.flag_submission(spec, token, lang, final, reason)
         log.info("submission to %s kept apart as automated (%s)", spec.id, reason)
         return _to_thanks(request, spec, token)
     mark = await _claim(request, spec)
-    if mark is False:
-        log.info("submission to %s refused: over its rate limit", spec.id)
-        raise TooManySubmissions
     bound = _bound_invitation(request, spec, token)
     try:
         await store.submit(
@@ -442,7 +448,7 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
             invitation_id=bound["id"] if bound else None,
         )
     except BaseException as exc:
-        if not isinstance(mark, bool):  # not stored: the claim (a mark id) is given back
+        if mark is not None:  # not stored: the claim is given back
             await store.release_submission(mark)
         if isinstance(exc, store.FormFull):
             return render(request, "closed.html", {"spec": spec, "reason": "full"},
@@ -460,11 +466,9 @@ HONEYPOT_FIELD = "_website"  # "_": no question id can take it
 STARTED = "started"  # session key: {form id: when this visit first saw the form (epoch s)}
 
 
-async def _automated(request: Request, spec: FormSpec, token: str) -> str | None:
-    """Why this visit's submission looks automated, or None: a filled-in honeypot on any
-    page (remembered on the server), or the form sent sooner than its ``min_seconds``."""
-    if (flagged := await store.flag_state(token)) is not None:
-        return flagged[0]
+def _too_fast(request: Request, spec: FormSpec) -> str | None:
+    """``too_fast`` when the form was sent sooner than its ``min_seconds`` after this
+    visit first saw it, else None."""
     started = request.session.get(STARTED, {}).get(spec.id)
     if spec.min_seconds and isinstance(started, int | float) and \
             time.time() - started < spec.min_seconds:
