@@ -8,12 +8,15 @@ import csv
 import datetime as dt
 import io
 import re
+import sqlite3
 import time
 
 import pytest
 from conftest import Citizen, sign_in
 from starlette.testclient import TestClient
+from tortoise.exceptions import OperationalError
 
+from vnform import store
 from vnform.views import citizen as citizen_views
 
 QUICK = "/f/nhanh"
@@ -68,6 +71,11 @@ def send(client: TestClient, answers: dict[str, str], url: str = QUICK) -> Citiz
     assert response.status_code == 303, response.text[:300]
     assert response.headers["location"].endswith("/thanks")
     return citizen
+
+
+async def locked(*args, **kwargs):
+    """What the database answers while another writer holds it."""
+    raise OperationalError(sqlite3.OperationalError("database is locked"))
 
 
 def counts(rows) -> tuple[int, int]:
@@ -281,7 +289,6 @@ def test_submissions_sent_at_once_cannot_all_slip_under_the_limit(
     """The mark is written before counting, so parallel posts see each other."""
     import asyncio
 
-    from vnform import store
     from vnform.registry import Registry
 
     write_form(FORM)
@@ -312,19 +319,10 @@ def test_a_submission_that_is_not_stored_gives_its_claim_back(serve, rows) -> No
 
 def test_a_form_without_a_limit_never_gives_back_another_forms_claim(
         write_form, forms_dir, make_client, rows, monkeypatch) -> None:
-    import sqlite3
-
-    from tortoise.exceptions import OperationalError
-
-    from vnform import store
-
     write_form(FORM)  # the deployment's limit: each submission leaves a mark
     write_form(OTHER_NO_LIMIT)
     client = make_client(forms_dir)
     send(client, {"danh_gia": "5"})
-
-    async def locked(*args, **kwargs):
-        raise OperationalError(sqlite3.OperationalError("database is locked"))
 
     monkeypatch.setattr(store, "submit", locked)
     citizen = Citizen(client)
@@ -335,17 +333,8 @@ def test_a_form_without_a_limit_never_gives_back_another_forms_claim(
 
 def test_a_failed_submission_gives_its_own_claim_back(
         write_form, forms_dir, make_client, rows, monkeypatch) -> None:
-    import sqlite3
-
-    from tortoise.exceptions import OperationalError
-
-    from vnform import store
-
     write_form(FORM)
     client = make_client(forms_dir)
-
-    async def locked(*args, **kwargs):
-        raise OperationalError(sqlite3.OperationalError("database is locked"))
 
     monkeypatch.setattr(store, "submit", locked)
     citizen = Citizen(client)
