@@ -10,9 +10,13 @@ from __future__ import annotations
 import html
 import os
 import re
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import textwrap
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx2 as httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -536,11 +541,46 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class Server:
+    """`vnform serve` in its own process."""
+
+    def __init__(self, database_url: str, workers: int = 1, forms: Path = DEMO_FORMS,
+                 env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "VNFORM_SECRET_KEY": "k" * 40, **(env or {})}
+        args = [sys.executable, "-m", "vnform", "serve", "--port", str(self.port),
+                "--forms", str(forms), "--db", database_url, "--workers", str(workers)]
+        if not database_url.startswith("sqlite://"):
+            args.append("--migrate")
+        self.process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.kill()
+        raise RuntimeError("vnform serve did not start")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no shutdown, no flush (a crash)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=20)
+
+
 @contextmanager
 def running_server(app: Any) -> Iterator[str]:
     """*app* behind a real uvicorn on a free port, in a thread; yields its base URL."""
     import threading
-    import time
 
     import uvicorn
 
@@ -654,9 +694,6 @@ BROWSER_OFFICIAL = "admin@so.gov.vn"
 
 
 def _vnform(*args: str, stdin: str = "") -> None:
-    import subprocess
-    import sys
-
     subprocess.run([sys.executable, "-m", "vnform", *args], input=stdin.encode(),
                    check=True, capture_output=True)
 
@@ -664,11 +701,6 @@ def _vnform(*args: str, stdin: str = "") -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     import shutil
-    import subprocess
-    import sys
-    import time
-
-    import httpx2 as httpx
 
     folder = tmp_path_factory.mktemp("site")
     forms = folder / "forms"
@@ -680,25 +712,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     _vnform("migrate", "--db", url)
     _vnform("user", "add", BROWSER_OFFICIAL, "--role", "admin", "--password-stdin",
             "--db", url, stdin=PASSWORD + "\n")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "vnform", "serve", "--port", str(port), "--db", url,
-         "--forms", str(forms)],
-        env={**os.environ, "VNFORM_SECRET_KEY": "s" * 40}, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
+    server = Server(url, forms=forms)
     try:
-        yield Site(base, database, process)
+        yield Site(server.url, database, server.process)
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        server.stop()
 
 
 @pytest.fixture

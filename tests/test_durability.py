@@ -7,58 +7,17 @@ several workers, on PostgreSQL; they take some seconds each.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx2 as httpx  # the HTTP client of our test extras (Starlette uses it too)
 import pytest
-from conftest import DEMO_FORMS, free_port, postgres_connect, postgres_database, postgres_url
+from conftest import Server, postgres_connect, postgres_database, postgres_url
 
 FORM = "/f/gop-y-nhanh"
 FIELDS = re.compile(r'name="(csrf_token|_token)" value="([^"]+)"')
-
-
-class Server:
-    """`vnform serve` in its own process."""
-
-    def __init__(self, database_url: str, workers: int = 1) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        # One address sends the whole burst here: the per-address limit would refuse it.
-        env = {**os.environ, "VNFORM_SECRET_KEY": "k" * 40, "VNFORM_RATE_LIMIT": "0"}
-        args = [sys.executable, "-m", "vnform", "serve", "--port", str(self.port),
-                "--forms", str(DEMO_FORMS), "--db", database_url, "--workers", str(workers)]
-        if not database_url.startswith("sqlite://"):
-            args.append("--migrate")
-        self.process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        self.kill()
-        raise RuntimeError("vnform serve did not start")
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: no shutdown, no flush (a crash)."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=20)
 
 
 @pytest.fixture
@@ -66,7 +25,8 @@ def serve() -> Iterator[Callable[..., Server]]:
     started: list[Server] = []
 
     def start(database_url: str, workers: int = 1) -> Server:
-        server = Server(database_url, workers)
+        # One address sends the whole burst here: the per-address limit would refuse it.
+        server = Server(database_url, workers, env={"VNFORM_RATE_LIMIT": "0"})
         started.append(server)
         return server
 
