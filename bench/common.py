@@ -3,8 +3,9 @@ query counting, timing and results.
 
 Sizes come from the environment: ``BENCH_RESPONSES`` (default 1,000,000; 20,000 with
 ``BENCH_QUICK=1``) and ``BENCH_SMALL`` (default a tenth of it), the second size used to
-show that memory and query counts do not grow with N. ``BENCH_ENGINES`` (default
-``sqlite,postgres``) picks the databases; PostgreSQL is reached at
+show that memory and query counts do not grow with N; with ``BENCH_BIG=1``, the results
+page is also measured at ``BENCH_BIG_RESPONSES`` (default 10,000,000) on PostgreSQL.
+``BENCH_ENGINES`` (default ``sqlite,postgres``) picks the databases; PostgreSQL is reached at
 ``BENCH_POSTGRES_URL`` (default ``postgres://postgres@127.0.0.1:5432/test``), where
 each benchmark creates its own ``vnform_bench_*`` databases and drops them afterwards.
 """
@@ -50,6 +51,9 @@ def _flag(name: str) -> bool:
 QUICK = _flag("BENCH_QUICK")
 N_LARGE = int(os.environ.get("BENCH_RESPONSES") or (20_000 if QUICK else 1_000_000))
 N_SMALL = int(os.environ.get("BENCH_SMALL") or max(1, N_LARGE // 10))
+#: BENCH_BIG=1: also the results page at N_BIG responses (PostgreSQL only).
+BIG = _flag("BENCH_BIG")
+N_BIG = int(os.environ.get("BENCH_BIG_RESPONSES") or 10_000_000)
 SEED = int(os.environ.get("BENCH_SEED") or 20261127)
 DAYS = float(os.environ.get("BENCH_DAYS") or 30)
 ENGINES = [e.strip() for e in os.environ.get("BENCH_ENGINES", "sqlite,postgres").split(",")
@@ -557,6 +561,24 @@ class QueryCounter:
     def __enter__(self) -> QueryCounter:
         from tortoise.backends.asyncpg import client as asyncpg_client
         from tortoise.backends.sqlite import client as sqlite_client
+
+        from vnform.store import reading
+
+        # Officials' reads go through their own connections, past tortoise's clients.
+        original_run = reading._run
+        counter = self
+
+        async def counted_run(client: Any, raw: Any, query: str, *args: Any) -> Any:
+            counter.count += 1
+            counter.statements.append(" ".join(str(query).split())[:300])
+            started = time.perf_counter()
+            try:
+                return await original_run(client, raw, query, *args)
+            finally:
+                counter.seconds.append(time.perf_counter() - started)
+
+        self._saved.append((reading, "_run", original_run))  # type: ignore[arg-type]
+        reading._run = counted_run  # type: ignore[assignment]
 
         classes = {cls for module in (sqlite_client, asyncpg_client)
                    for cls in vars(module).values()

@@ -23,7 +23,8 @@ TITLES = {
     "2 export": "2. CSV export vs the database's command line",
     "3 indicators": "3. Indicators vs one hand-written SQL GROUP BY",
     "4 survey page": "4. Survey page GETs per second vs a bare response of the same HTML",
-    "5 dashboard": "5. Results page (dashboard)",
+    "5 dashboard": "5. Officials' pages: results (plain and segmented) and indicators",
+    "6 isolation": "6. A citizen's submission while officials read",
 }
 
 

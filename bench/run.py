@@ -1,10 +1,11 @@
 """`make bench`: every benchmark in turn, then bench/RESULTS.md.
 
-Benchmarks 1 to 3 run on each engine of BENCH_ENGINES (SQLite and PostgreSQL), 4 and 5
-on SQLite. The PostgreSQL databases made for the run are dropped at its end. Sizes and
-other settings: see bench/common.py.
+Benchmarks 1, 2, 3, 5 and 6 run on each engine of BENCH_ENGINES (SQLite and
+PostgreSQL), 4 on SQLite. The PostgreSQL databases made for the run are dropped at its
+end. Sizes and other settings: see bench/common.py.
 
-    python bench/run.py [NAME ...]   # NAME: submit, export, indicators, page, dashboard
+    python bench/run.py [NAME ...]   # NAME: submit, export, indicators, page, dashboard,
+                                     #       isolation
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import common  # noqa: E402
 import dashboard  # noqa: E402
 import export_csv  # noqa: E402
 import indicators  # noqa: E402
+import isolation  # noqa: E402
 import report  # noqa: E402
 import submit  # noqa: E402
 import survey_page  # noqa: E402
@@ -34,7 +36,9 @@ def main(names: list[str]) -> int:
     for engine in common.ENGINES:
         steps.append(("export", lambda e=engine: export_csv.run(e)))
         steps.append(("indicators", lambda e=engine: indicators.run(e)))
-    steps.append(("dashboard", dashboard.run))
+    for engine in common.ENGINES:
+        steps.append(("dashboard", lambda e=engine: dashboard.run(e)))
+        steps.append(("isolation", lambda e=engine: isolation.run(e)))
     chosen = [(name, step) for name, step in steps if not names or name in names]
     if not names:
         common.RESULTS.unlink(missing_ok=True)  # a whole run: no figure of an older one

@@ -138,13 +138,34 @@ def database_url(request: pytest.FixtureRequest, migrated_database: str) -> Iter
 
     On PostgreSQL every test finds the database empty: its tables are truncated (and
     their ids restarted) after each test, which costs far less than a new database. A
-    test that leaves a transaction open fails at teardown rather than hang the run."""
+    test that leaves a transaction open fails at teardown rather than hang the run.
+
+    After each test, its tallies are recounted from the raw answers
+    (``vnform tallies verify``): a difference fails the test."""
     if engine_of(request.config) != "postgres":
-        yield f"sqlite://{request.getfixturevalue('database_path')}"
+        url = f"sqlite://{request.getfixturevalue('database_path')}"
+        yield url
+        _tallies_match(url)
         return
     name = request.getfixturevalue("shared_postgres_database")
     url = postgres_url(name)
-    yield url
+    try:
+        yield url
+        _tallies_match(url)
+    finally:
+        _empty(url)
+
+
+def _tallies_match(url: str) -> None:
+    """Every test leaves tallies that a recount of the raw answers confirms: whatever
+    path stored its responses, the figures officials read are the answers' own."""
+    if url.startswith("sqlite://") and not Path(url.removeprefix("sqlite://")).exists():
+        return
+    found = Database(url).verify()
+    assert not found, "tallies differ from the raw answers:\n" + "\n".join(map(str, found))
+
+
+def _empty(url: str) -> None:
     with postgres_connect(url, autocommit=True) as db:
         tables = [t for (t,) in db.execute(
             "select tablename from pg_tables where schemaname = 'public'"
@@ -178,16 +199,19 @@ class Database:
 
     def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         """The rows of a query, with values as SQLite keeps them on both engines (times
-        and JSON as text), so that tests read one representation."""
+        and JSON as text), so that tests read one representation. A statement that
+        changes responses or answers is followed by a recount of the tallies, as an
+        operator's change would be (``vnform tallies rebuild``)."""
         with self.connect() as db:
             cursor = db.execute(sql, params)
-            if cursor.description is None:
-                return []
-            return [tuple(map(_as_sqlite_keeps, row)) for row in cursor.fetchall()]
+            found = [] if cursor.description is None else \
+                [tuple(map(_as_sqlite_keeps, row)) for row in cursor.fetchall()]
+        if _changes_responses(sql):
+            self.retally()
+        return found
 
     def execute(self, sql: str, *params: Any) -> None:
-        with self.connect() as db:
-            db.execute(sql, params)
+        self.rows(sql, *params)
 
     def moment(self, at: Any) -> Any:
         """A timestamp as the ORM stores it on this engine (SQLite keeps text)."""
@@ -195,6 +219,53 @@ class Database:
 
         at = at.astimezone(dt.UTC)
         return at if self.postgres else at.isoformat(sep=" ")
+
+    def retally(self, *form_ids: str) -> None:
+        """Count the tallies of *form_ids* (default: every form) again from the raw rows,
+        as ``vnform tallies rebuild`` does: after a test wrote responses straight into
+        the database, its results pages show them."""
+        from zoneinfo import ZoneInfo
+
+        from vnform import store
+
+        async def rebuild() -> None:
+            await store.rebuild(ZoneInfo(Settings().timezone), form_ids or None)
+
+        with_store(self.url, rebuild)
+
+    def verify(self) -> list[Any]:
+        """The differences between the tallies and a recount of the raw rows."""
+        from zoneinfo import ZoneInfo
+
+        from vnform import store
+
+        async def verify() -> list[Any]:
+            return await store.verify(ZoneInfo(Settings().timezone))
+
+        return with_store(self.url, verify)
+
+
+def _changes_responses(sql: str) -> bool:
+    words = sql.lower().split()
+    return bool(words) and words[0] in ("insert", "update", "delete") \
+        and any(table in words[:4] for table in ("response", "answer"))
+
+
+def with_store(url: str, work: Callable[[], Any]) -> Any:
+    """Run *work* (a coroutine function using ``vnform.store``) on the database at *url*,
+    in a tortoise context of its own: an app running in the test is not disturbed."""
+    import asyncio
+
+    from tortoise.context import TortoiseContext
+
+    from vnform import store
+
+    async def run() -> Any:
+        async with TortoiseContext() as context:
+            await context.init(config=store.tortoise_config(url, 1, None))
+            return await work()
+
+    return asyncio.run(run())
 
 
 def _as_sqlite_keeps(value: Any) -> Any:
@@ -457,7 +528,8 @@ def api_token(database_url: str, forms_dir: Path,
 def seed(database: Database) -> Callable[..., int]:
     """Store one response straight into the database, as the app stores it:
     ``seed(form id, {question: value}, at=datetime, case=code)``; returns its id. Quicker
-    than a citizen's visit when a test needs dozens, and possible before the app starts."""
+    than a citizen's visit when a test needs dozens, and possible before the app starts.
+    The form's tallies are counted again after each (``Database.retally``)."""
     import datetime as dt
     import secrets
 
@@ -477,6 +549,7 @@ def seed(database: Database) -> Callable[..., int]:
             for question, text in (texts or {}).items():
                 db.execute("insert into answer (response_id, form_id, question, text)"
                            " values (?, ?, ?, ?)", (response_id, form_id, question, text))
+        database.retally(form_id)
         return response_id
 
     return add

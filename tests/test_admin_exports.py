@@ -162,6 +162,7 @@ def copy_responses(database: Database, last: int) -> None:
         for i in range(2, last + 1):
             db.execute("insert into answer (response_id, form_id, question, value, number)"
                        " values (?, 'xuat-ban', 'tuoi', ?, ?)", (copy_response(db), str(i), i))
+    database.retally()
 
 
 @pytest.fixture

@@ -137,8 +137,7 @@ def records(forms_dir: Path, database_url: str, period: str, minimum: int,
 
     async def run() -> list[dict[str, object]]:
         async with store.opened(database_url, must_exist=True):
-            return await reports.indicator_records(specs, parse_period(period), HCM, minimum,
-                                                   by)
+            return await reports.indicator_records(specs, parse_period(period), minimum, by)
 
     return asyncio.run(run())
 

@@ -523,6 +523,7 @@ def insert_texts(database: Database, count: int, language: str = "vi") -> None:
             db.execute("insert into answer (response_id, form_id, question, text)"
                        " values (?, 'ket-qua', 'y_kien', ?)",
                        (copy_response(db, language=language), f"Ý kiến {i}"))
+    database.retally()
 
 
 def test_all_text_answers_page_25_a_page_newest_first(serve, database) -> None:

@@ -16,6 +16,8 @@ import httpx2 as httpx  # the HTTP client of our test extras (Starlette uses it 
 import pytest
 from conftest import Server, postgres_connect, postgres_database, postgres_url
 
+from vnform.cli import main
+
 FORM = "/f/gop-y-nhanh"
 FIELDS = re.compile(r'name="(csrf_token|_token)" value="([^"]+)"')
 
@@ -86,6 +88,7 @@ def test_a_burst_loses_nothing_on_sqlite(serve, tmp_path: Path) -> None:
         stored = {token for (token,) in db.execute("select token from response")}
     assert stored == set(acknowledged)
     assert len(acknowledged) == 2000 - len(others)
+    assert main(["tallies", "verify", "--db", f"sqlite://{path}"]) == 0
 
 
 def test_acknowledged_answers_survive_a_crash(serve, tmp_path: Path) -> None:
@@ -111,6 +114,7 @@ def test_acknowledged_answers_survive_a_crash(serve, tmp_path: Path) -> None:
         assert db.execute("pragma integrity_check").fetchone() == ("ok",)
         stored = {token for (token,) in db.execute("select token from response")}
     assert set(acknowledged) <= stored
+    assert main(["tallies", "verify", "--db", url]) == 0  # counted with their responses
 
 
 @pytest.mark.postgres
@@ -120,11 +124,12 @@ def test_a_burst_loses_nothing_on_postgres_with_four_workers(serve) -> None:
         acknowledged, others = asyncio.run(_burst(server.url, 2000, 64))
         server.stop()
         assert [s for s in others if s >= 500 or s == 0] == []
-        assert all(s in (429, 503) for s in others)  # any refusal is explicit
+        assert all(s in (429, 503) for s in others), others  # any refusal is explicit
         with postgres_connect(postgres_url(name)) as db:
             stored = {t for (t,) in db.execute("select token from response").fetchall()}
         assert stored == set(acknowledged)
         assert len(acknowledged) == 2000 - len(others)
+        assert main(["tallies", "verify", "--db", postgres_url(name)]) == 0
 
 
 @pytest.mark.postgres
@@ -147,6 +152,7 @@ def test_two_servers_sharing_one_postgres_database_lose_nothing(serve) -> None:
             stored = {t for (t,) in db.execute("select token from response").fetchall()}
         assert stored == set(tokens_a) | set(tokens_b)
         assert len(stored) == 2000 - len(others)
+        assert main(["tallies", "verify", "--db", postgres_url(name)]) == 0
 
 
 def test_one_token_posted_ten_times_at_once_stores_one_response(serve, tmp_path: Path) -> None:

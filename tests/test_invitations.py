@@ -21,6 +21,8 @@ from vnform.cli import main
 from vnform.links import invitation_path, read_invitation_token, sign_invitation
 from vnform.registry import Registry
 
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
 BASE = "http://127.0.0.1:8000"
 SCALE = """[{value: 1, label: Rất không hài lòng}, {value: 2, label: Không hài lòng},
               {value: 3, label: Bình thường}, {value: 4, label: Hài lòng},
@@ -283,7 +285,7 @@ def test_submissions_racing_for_one_case_store_one_response(
             found = [await store.invitation_by_secret(s or "") for s in secrets_]
             ids = [i.id for i in found if i] * (2 if same_link else 1)
             return await asyncio.gather(*(
-                store.submit(spec, token, "vi", {"hai_long": value}, case_code="HS-1",
+                store.submit(spec, token, "vi", {"hai_long": value}, HCM, case_code="HS-1",
                              invitation_id=invitation_id)
                 for token, value, invitation_id in zip(
                     ("a" * 32, "b" * 32), ("5", "1"), ids, strict=True)
@@ -368,7 +370,7 @@ def test_case_satisfaction_counts_each_rated_case_end_to_end(invite, serve, cli)
         anonymous = Citizen(client)  # no case: not counted among the cases
         anonymous.open("/f/hs")
         anonymous.post("/f/hs", {"hai_long": "1"})
-    year = dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).year
+    year = dt.datetime.now(HCM).year
     code, out, err = cli("indicators", "--period", str(year), "--min-n", "1")
     assert code == 0, err
     [record] = [r for r in json.loads(out)["indicators"]

@@ -85,13 +85,14 @@ def test_the_busy_page_speaks_vietnamese(client: TestClient, database: Database)
 # --- more requests than a process serves at a time ------------------------------------
 
 @contextmanager
-def slot_taken(base_url: str) -> Iterator[None]:
+def slot_taken(base_url: str, path: str = URL) -> Iterator[None]:
     """A request in progress for as long as the block lasts: a POST whose body is still
-    arriving, so the app waits for it (and holds its turn) until the client leaves."""
+    arriving, so the app waits for it (and holds its turn) until the client leaves. A
+    citizen's by default (without a session: a new visit, which takes a turn)."""
     address = urlsplit(base_url)
     with socket.create_connection((address.hostname, address.port)) as held:
-        held.sendall(b"POST /admin/login HTTP/1.1\r\nHost: x\r\n"
-                     b"Content-Type: application/x-www-form-urlencoded\r\n"
+        held.sendall(f"POST {path} HTTP/1.1\r\nHost: x\r\n".encode()
+                     + b"Content-Type: application/x-www-form-urlencoded\r\n"
                      b"Content-Length: 1000\r\n\r\ncsrf_token=")
         yield
 
@@ -162,6 +163,23 @@ def test_a_citizen_sending_answers_waits_for_a_turn_however_busy(one_at_a_time: 
             assert outcome == []  # waiting, not refused
         sending.join(timeout=30)
     assert outcome == [303]
+
+
+def test_officials_never_take_a_citizens_turn(settings_for) -> None:
+    app = create_app(settings_for(DEMO_FORMS, max_concurrent=1, max_concurrent_officials=1,
+                                  queue_seconds=0))
+    with running_server(app) as url, slot_taken(url, "/admin/login"):
+        time.sleep(0.3)  # the official's request holds the officials' only turn
+        assert httpx.get(url + "/admin/login").status_code == 503
+        assert httpx.get(url + "/").status_code == 200
+        assert httpx.get(url + URL).status_code == 200
+
+
+def test_citizens_never_take_an_officials_turn(one_at_a_time: str) -> None:
+    with slot_taken(one_at_a_time):
+        refused_soon(one_at_a_time)
+        assert httpx.get(one_at_a_time + "/admin/login").status_code == 200
+        assert httpx.get(one_at_a_time + "/open-data/indicators.json").status_code == 200
 
 
 def test_a_request_waits_for_its_turn_rather_than_being_refused(settings_for) -> None:

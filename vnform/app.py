@@ -23,9 +23,10 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from vnform import logs, store
 from vnform.logs import RequestId
-from vnform.middleware import Admission, BodyLimit, SecurityHeaders
+from vnform.middleware import Admission, BodyLimit, CitizensFirst, SecurityHeaders
 from vnform.registry import Registry
 from vnform.settings import Settings
+from vnform.turns import Citizens
 from vnform.views import admin, api, auth, citizen, errors, open_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +34,8 @@ TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
 
 log = logging.getLogger("vnform")
+#: Paths of officials and of other systems: admitted apart from citizens'.
+OFFICIALS = ("/admin", "/api/", "/open-data/")
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -47,14 +50,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log.log(logging.ERROR if problem.severity == "error" else logging.WARNING,
                     "%s", problem)
         await _schema_ready(settings)
-        async with RegisterTortoise(app, config=store.tortoise_config(settings.database_url)):
+        config = store.tortoise_config(settings.database_url, settings.read_connections,
+                                       settings.read_timeout or None)
+        async with RegisterTortoise(app, config=config):
             await store.record_versions(registry.forms.values())
+            tally_zones = await _tally_zones(settings.timezone)
             purger = asyncio.create_task(
                 _purge_drafts(dt.timedelta(seconds=settings.session_max_age))
             )
             try:
                 yield {"registry": registry, "templates": templates, "settings": settings,
-                       "tz": ZoneInfo(settings.timezone)}
+                       "tz": ZoneInfo(settings.timezone), "tally_zones": tally_zones}
             finally:
                 purger.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -98,15 +104,31 @@ def create_app(settings: Settings | None = None) -> Starlette:
             session_cookie="__Host-vnform_session" if settings.https else "vnform_session",
             max_age=settings.session_max_age, same_site="lax", https_only=settings.https,
         ),
+        # Citizens and officials queue apart: a burst of exports never takes the turn
+        # of a citizen sending answers, nor a campaign's crowd an official's.
         Middleware(Admission, limit=settings.max_concurrent, wait=settings.queue_seconds,
-                   refuse=errors.refuse_busy, exempt=("/static/", "/healthz"),
+                   refuse=errors.refuse_busy, exempt=("/static/", "/healthz", *OFFICIALS),
                    patient=("/f/",)),
+        Middleware(Admission, limit=settings.max_concurrent_officials,
+                   wait=settings.queue_seconds, refuse=errors.refuse_busy, only=OFFICIALS),
         Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        Middleware(CitizensFirst, citizens=Citizens(), officials=OFFICIALS,
+                   exempt=("/static/", "/healthz")),
     ]
     return Starlette(
         debug=settings.debug, routes=routes, middleware=middleware, lifespan=lifespan,
         exception_handlers=errors.HANDLERS,
     )
+
+
+async def _tally_zones(timezone: str) -> list[str]:
+    """Time zones other than *timezone* that stored tallies counted days in: their
+    daily figures are wrong until `vnform tallies rebuild` (officials are told)."""
+    others = sorted(zone for zone in await store.tally_zones() if zone != timezone)
+    if others:
+        log.error("responses were counted by day in %s, but VNFORM_TIMEZONE is %s: run "
+                  "`vnform tallies rebuild` to count them again", ", ".join(others), timezone)
+    return others
 
 
 async def _schema_ready(settings: Settings) -> None:

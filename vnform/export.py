@@ -8,6 +8,7 @@ text neutralised (OWASP CSV injection).
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from vnform.answers import StoredResponse, join_values
 from vnform.i18n import translations
 from vnform.spec import FormSpec, Question, Row, Text
+from vnform.turns import give_way
 
 FIXED_COLUMNS = ("response_id", "submitted_at", "language", "form_version")
 BOM = "\ufeff"
@@ -172,6 +174,18 @@ async def xlsx_stream(cols: Sequence[Column], batches: Batches, *, labels: str |
         spool.seek(0)
         while chunk := spool.read(64 * 1024):
             yield chunk
+
+
+async def in_turns(batches: Batches, size: int = 100) -> Batches:
+    """*batches* cut into slices of at most *size* responses, letting other tasks run
+    between slices (citizens' first, :mod:`vnform.turns`): an export formats rows on the
+    server's one event loop, and a citizen sending answers then waits for a slice at
+    most, not for a whole batch."""
+    async for batch in batches:
+        for start in range(0, len(batch), size):
+            yield batch[start:start + size]
+            await asyncio.sleep(0)
+            await give_way()
 
 
 def _number(text: str) -> int | float:

@@ -10,6 +10,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from vnform.turns import Citizens, giving_way
+
 
 class BodyLimit:
     """Answer 413 to a body over *max_bytes*.
@@ -68,23 +70,28 @@ class Admission:
     the database is touched. One still waiting after *wait* seconds is answered by
     *refuse* (a 503 page with ``Retry-After``) rather than served too late for the
     person waiting: an explicit "try again shortly" instead of a timeout. Paths
-    starting with one of *exempt* (static files, the health check) never queue. POSTs
+    starting with one of *exempt* (static files, the health check) never queue; with
+    *only*, other paths than those never do (a second instance admits officials' requests
+    apart from citizens', so that neither takes the other's turns). POSTs
     to paths starting with one of *patient* (citizens sending answers), from a visit
     that has a session, queue as long as it takes: new visits are turned away first,
     answers already typed never are.
     """
 
     def __init__(self, app: ASGIApp, limit: int, wait: float, refuse: ASGIApp,
-                 exempt: tuple[str, ...] = (), patient: tuple[str, ...] = ()) -> None:
+                 exempt: tuple[str, ...] = (), patient: tuple[str, ...] = (),
+                 only: tuple[str, ...] = ()) -> None:
         self.app = app
         self.wait = wait
         self.refuse = refuse
         self.exempt = exempt
         self.patient = patient
+        self.only = only
         self.slots = asyncio.Semaphore(limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt) \
+                or (self.only and not scope["path"].startswith(self.only)):
             await self.app(scope, receive, send)
             return
         if scope["method"] == "POST" and scope["path"].startswith(self.patient) \
@@ -112,6 +119,32 @@ class Admission:
         except TimeoutError:
             return False
         return True
+
+
+class CitizensFirst:
+    """Count citizens' requests in progress, and let officials' requests (paths starting
+    with one of *officials*) give way to them between their steps (:mod:`vnform.turns`).
+    Paths starting with one of *exempt* are neither."""
+
+    def __init__(self, app: ASGIApp, citizens: Citizens, officials: tuple[str, ...],
+                 exempt: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.citizens = citizens
+        self.officials = officials
+        self.exempt = exempt
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+            await self.app(scope, receive, send)
+        elif scope["path"].startswith(self.officials):
+            with giving_way(self.citizens):
+                await self.app(scope, receive, send)
+        else:
+            self.citizens.enter()
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self.citizens.leave()
 
 
 class SecurityHeaders:

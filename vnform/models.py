@@ -3,6 +3,10 @@
 Tortoise copies class docstrings and ``#:`` comments into SQL comments, and its SQLite
 migration runner splits statements at every semicolon, comments included: keep
 semicolons out of those texts.
+
+Two more tables hold the tallies that results read (``tally`` and ``form_tally``): they
+are keyed by several columns, which a model cannot say, so migration 0005 creates them
+in SQL and :mod:`vnform.store.tallies` reads and writes them.
 """
 
 from __future__ import annotations
@@ -55,7 +59,7 @@ class Answer(Model):
 
     id = fields.BigIntField(primary_key=True)
     response: fields.ForeignKeyRelation[Response] = fields.ForeignKeyField(
-        "vnform.Response", related_name="answers", on_delete=fields.CASCADE, db_index=True
+        "vnform.Response", related_name="answers", on_delete=fields.CASCADE, db_index=False
     )
     form_id = fields.CharField(max_length=80)
     #: Question id, or ``question.row`` for a matrix row.
@@ -69,7 +73,14 @@ class Answer(Model):
 
     class Meta:
         table = "answer"
-        indexes = (Index(fields=("form_id", "question", "value"), name="answer_form_question"),)
+        indexes = (
+            # Made for segments ("those who answered X"): the responses that gave an
+            # answer, read from the index alone, in order of response.
+            Index(fields=("form_id", "question", "value", "response_id"), name="answer_segment"),
+            # A response's answers (the export, a response's page, deletion), and for a
+            # segment the answers of its responses, all read from the index alone.
+            Index(fields=("response_id", "question", "value"), name="answer_response"),
+        )
 
 
 class Draft(Model):

@@ -4,10 +4,8 @@ or agency and period. Shared by the command line, the API, open data and the das
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from vnform import store
 from vnform.export import neutralise
@@ -24,6 +22,7 @@ from vnform.indicators import (
     tally,
 )
 from vnform.spec import FormSpec
+from vnform.tallying import ANSWERED, CASES, RESPONSES, UNSATISFIED
 
 #: Every record has these fields, in this order (the CSV columns).
 FIELDS = ("period", "form", "agency", "service", "indicator", "questions", "scale",
@@ -33,18 +32,24 @@ FIELDS = ("period", "form", "agency", "service", "indicator", "questions", "scal
 SATISFACTION = "satisfaction"
 
 
-async def indicator_records(specs: Sequence[FormSpec], period: Period, tz: ZoneInfo,
-                            minimum: int, by: str = "form") -> list[dict[str, object]]:
-    """Every indicator record of *specs* in *period*, grouped *by* form, service or agency.
+async def indicator_records(specs: Sequence[FormSpec], period: Period, minimum: int,
+                            by: str = "form") -> list[dict[str, object]]:
+    """Every indicator record of *specs* in *period* (local days), grouped *by* form,
+    service or agency: sums of the tallies, one statement whatever the number of forms,
+    days and responses.
 
     Forms pool into a group's record when they measure the same dimension on the same
     scale; a dimension measured on two scales gives one record per scale.
     """
-    start, end = period.window(tz)
     dims = {spec.id: dimensions(spec) for spec in specs}
     keys = {spec.id: [k for d in dims[spec.id] for k in d.keys] for spec in specs}
-    counts = await store.indicator_answer_counts(keys, start, end)
-    responses = await store.period_response_counts(keys, start, end)
+    found = await store.period_counts(keys, period.first, period.after)
+    # Answers per key and code (the "answered" counters, value "", are not codes).
+    counts = {form_id: {key: {code: n for code, n in by_code.items() if code != ANSWERED}
+                        for key, by_code in by_key.items() if key not in (RESPONSES, CASES)}
+              for form_id, by_key in found.items()}
+    responses = {form_id: by_key.get(RESPONSES, {}).get(ANSWERED, 0)
+                 for form_id, by_key in found.items()}
 
     groups: dict[tuple[str, str, str], tuple[list[FormSpec], Tally, list[str]]] = {}
     for spec in specs:
@@ -62,7 +67,7 @@ async def indicator_records(specs: Sequence[FormSpec], period: Period, tz: ZoneI
     for (key, name, _scale), (forms, total, questions) in groups.items():
         records.append(_record(period, by, key, forms, name, questions) | figures(total, minimum))
     if by == "form":
-        records.extend(await _form_extras(specs, period, records, start, end, minimum))
+        records.extend(_form_extras(specs, period, records, found, minimum))
     return [{name: record.get(name) for name in FIELDS} for record in records]
 
 
@@ -79,21 +84,23 @@ def _record(period: Period, by: str, key: str, forms: list[FormSpec], indicator:
     }
 
 
-async def _form_extras(specs: Sequence[FormSpec], period: Period,
-                       records: list[dict[str, object]], start: dt.datetime,
-                       end: dt.datetime, minimum: int) -> list[dict[str, object]]:
-    """Composite indexes and per-case satisfaction, which are defined per form."""
+def _form_extras(specs: Sequence[FormSpec], period: Period, records: list[dict[str, object]],
+                 found: dict[str, dict[str, dict[str, int]]],
+                 minimum: int) -> list[dict[str, object]]:
+    """Composite indexes and per-case satisfaction, which are defined per form.
+
+    A case counts as rated unsatisfied by the satisfaction questions of the form
+    version it answered (see :mod:`vnform.tallying`)."""
     extras: list[dict[str, object]] = []
     for spec in specs:
         own = {str(r["indicator"]): r for r in records if r["form"] == spec.id}
         for composite_id, of, weights in composites_of(spec):
             extras.append(_record(period, "form", spec.id, [spec], composite_id, [])
                           | composite(own, of, weights))
-        satisfaction = next((d for d in dimensions(spec) if d.name == SATISFACTION), None)
-        if satisfaction is None:
+        if not any(d.name == SATISFACTION for d in dimensions(spec)):
             continue
-        cases, unsatisfied = await store.case_counts(
-            spec.id, list(satisfaction.keys), sorted(satisfaction.scale.bottom2), start, end)
+        rated = found.get(spec.id, {}).get(CASES, {})
+        cases, unsatisfied = rated.get(ANSWERED, 0), rated.get(UNSATISFIED, 0)
         if cases:
             enough = cases >= minimum
             extras.append(_record(period, "form", spec.id, [spec], "case_satisfaction", [])

@@ -39,6 +39,20 @@ class Settings:
         100, "Requests one server process handles at a time; more wait for their turn.",
         "VNFORM_MAX_CONCURRENT",
     )
+    max_concurrent_officials: int = _setting(
+        8, "Officials' and other systems' requests (results, exports, indicators, feeds) one "
+        "server process handles at a time, apart from citizens' (who never wait for them).",
+        "VNFORM_MAX_CONCURRENT_OFFICIALS",
+    )
+    read_connections: int = _setting(
+        2, "Database connections officials' reads use, apart from the one citizens' answers "
+        "are written through (a PostgreSQL pool of this size per server process).",
+        "VNFORM_READ_CONNECTIONS",
+    )
+    read_timeout: int = _setting(
+        15, "Seconds one statement of an official's read may run before it is stopped and "
+        "the page says so (503); 0: no limit.", "VNFORM_READ_TIMEOUT",
+    )
     queue_seconds: int = _setting(
         10, "Seconds a request may wait for its turn before it is refused with 503 and "
         "Retry-After.", "VNFORM_QUEUE_SECONDS",
@@ -49,7 +63,8 @@ class Settings:
     )
     timezone: str = _setting(
         "Asia/Ho_Chi_Minh",
-        "Time zone for form open/close dates and for displayed times.",
+        "Time zone for form open/close dates, displayed times and the days responses are "
+        "counted in (after a change, run `vnform tallies rebuild`).",
         "VNFORM_TIMEZONE",
     )
     session_max_age: int = _setting(

@@ -1,7 +1,8 @@
-"""Per-question results as the dashboard shows them: pure arithmetic over SQL counts."""
+"""Per-question results as the dashboard shows them: pure arithmetic over counts."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -82,3 +83,43 @@ def kind(question: Question) -> str:
     if question.type in TEXT_TYPES:
         return "text"
     return "value"  # dates: counted per value like choices, but without a fixed list
+
+
+@dataclass(frozen=True)
+class NumberStats:
+    n: int
+    mean: float | None
+    median: float | None
+    min: float | None
+    max: float | None
+
+
+def number_stats(histogram: Mapping[str, int]) -> NumberStats:
+    """n, mean, median, lowest and highest of a number question, from its exact
+    histogram (answers per value as stored)."""
+    points = sorted((float(value), n) for value, n in histogram.items() if n > 0)
+    total = sum(n for _value, n in points)
+    if not total:
+        return NumberStats(0, None, None, None, None)
+    mean = math.fsum(value * n for value, n in points) / total
+    return NumberStats(total, mean, _middle(points, total), points[0][0], points[-1][0])
+
+
+def _middle(points: list[tuple[float, int]], total: int) -> float:
+    """The median: the middle answer, or the mean of the two middle ones."""
+    wanted = sorted({(total - 1) // 2, total // 2})
+    found: list[float] = []
+    seen = 0
+    for value, n in points:
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return sum(found) / len(found)
+
+
+def value_range(histogram: Mapping[str, int]) -> tuple[int, str | None, str | None]:
+    """How many answered, and the lowest and highest value (ISO dates sort as text)."""
+    given = sorted(value for value, n in histogram.items() if n > 0)
+    total = sum(n for n in histogram.values() if n > 0)
+    return (total, given[0], given[-1]) if given else (0, None, None)

@@ -10,7 +10,8 @@ from vnform.store.bulk import *  # noqa: F403
 from vnform.store.database import *  # noqa: F403
 from vnform.store.failures import *  # noqa: F403
 from vnform.store.flagged import *  # noqa: F403
-from vnform.store.indicator_counts import *  # noqa: F403
 from vnform.store.invitations import *  # noqa: F403
+from vnform.store.reading import ReadTimeout  # noqa: F401
 from vnform.store.responses import *  # noqa: F403
 from vnform.store.results import *  # noqa: F403
+from vnform.store.tallies import *  # noqa: F403

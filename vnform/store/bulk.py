@@ -1,9 +1,11 @@
 """Many responses at once (`vnform demo`): batched raw inserts, the rows the app writes.
 
-A submission stores one response and its answer rows in one transaction; here each
-batch of responses does, with one ``executemany`` (``COPY`` on asyncpg) per table, so that
-millions of rows take minutes. The rows are built by :func:`vnform.answers.answer_rows`,
-as for a submission.
+A submission stores one response, its answer rows and its tallies in one transaction;
+here each batch of responses does, with one ``executemany`` (``COPY`` on asyncpg) per
+table and the batch's tallies summed before they are added, so that millions of rows
+take minutes. The rows are built by :func:`vnform.answers.answer_rows` and
+:func:`vnform.tallying.response_counts`, as for a submission. At the end the database
+is analysed: the planner then knows the tables' new sizes.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ import secrets
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
+from vnform import tallying
 from vnform.answers import Answers, answer_rows
 from vnform.spec import FormSpec
-from vnform.store.database import insert_rows, placeholders
+from vnform.store import tallies
+from vnform.store.database import WRITE, insert_rows, placeholders
 from vnform.store.responses import ANSWER_COLUMNS, record_versions
 
 __all__ = ["insert_responses"]
@@ -29,40 +34,48 @@ LOOKUP_CHUNK = 500
 
 async def insert_responses(spec: FormSpec,
                            responses: Iterable[tuple[dt.datetime, str, Answers]],
-                           batch: int = 5000,
+                           tz: ZoneInfo, batch: int = 5000,
                            progress: Callable[[int], None] | None = None) -> int:
     """Store (submitted at, language, answers) responses to *spec*, *batch* per
-    transaction; records the form's version as the app does. Returns how many."""
+    transaction, with their tallies (days in *tz*); records the form's version as the
+    app does, and analyses the tables once done. Returns how many."""
     if batch < 1:
         raise ValueError("the batch size must be 1 or more")
     await record_versions([spec])
     stored = 0
     items = iter(responses)
     while chunk := list(islice(items, batch)):
-        await _insert_batch(spec, chunk)
+        await _insert_batch(spec, chunk, tz)
         stored += len(chunk)
         if progress is not None:
             progress(stored)
+    await tallies.analyze()
     return stored
 
 
 RESPONSE_COLUMNS = ("form_id", "form_version", "token", "language", "submitted_at")
 
 
-async def _insert_batch(spec: FormSpec,
-                        chunk: list[tuple[dt.datetime, str, Answers]]) -> None:
+async def _insert_batch(spec: FormSpec, chunk: list[tuple[dt.datetime, str, Answers]],
+                        tz: ZoneInfo) -> None:
     # Tokens are fresh (never from a seed), so that runs can be added to one database.
     tokens = [secrets.token_urlsafe(24) for _ in chunk]
     heads = [(spec.id, spec.version, token, language, at)
              for token, (at, language, _answers) in zip(tokens, chunk, strict=True)]
-    async with in_transaction() as conn:
+    answers_of = [answer_rows(spec, answers) for _at, _language, answers in chunk]
+    counts = tallying.merge(
+        ((spec.version, tallying.local_day(at, tz), language, tallying.response_counts(rows))
+         for (at, language, _answers), rows in zip(chunk, answers_of, strict=True)), spec.id)
+    async with in_transaction(WRITE) as conn:
         await _insert(conn, "response", RESPONSE_COLUMNS, heads)
         ids = await _ids_by_token(conn, tokens)
         rows = [(ids[token], spec.id, row.question, row.value, row.number, row.text)
-                for token, (_at, _language, answers) in zip(tokens, chunk, strict=True)
-                for row in answer_rows(spec, answers)]
+                for token, answer_list in zip(tokens, answers_of, strict=True)
+                for row in answer_list]
         if rows:
             await _insert(conn, "answer", ANSWER_COLUMNS, rows)
+        await tallies.add_many(conn, spec.id, counts, len(chunk),
+                               max(at for at, _language, _answers in chunk), tz)
 
 
 def _asyncpg(conn: Any) -> bool:

@@ -13,20 +13,34 @@ from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
+from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
 
-__all__ = ["NoDatabase", "insert_rows", "is_sqlite", "opened", "pending_migrations",
+from vnform.store.reading import read_config
+
+__all__ = ["WRITE", "NoDatabase", "insert_rows", "is_sqlite", "opened", "pending_migrations",
            "placeholders", "prepare", "tortoise_config"]
 
 APP = "vnform"
+#: The connection citizens' answers are written through (officials read through others:
+#: :mod:`vnform.store.reading`).
+WRITE = "default"
+#: Defaults of ``VNFORM_READ_CONNECTIONS`` and ``VNFORM_READ_TIMEOUT``.
+READ_CONNECTIONS = 2
+READ_TIMEOUT = 10.0
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
-    """The ORM configuration for *database_url*."""
+def tortoise_config(database_url: str, read_connections: int = 0,
+                    read_timeout: float | None = READ_TIMEOUT) -> dict[str, Any]:
+    """The ORM configuration for *database_url*: the writing connection, and
+    *read_connections* for officials' reads (none: they read through the writer)."""
+    writer = _connection(database_url)
+    readers = read_config(database_url, writer, read_connections, read_timeout) \
+        if read_connections else {}
     return {
-        "connections": {"default": _connection(database_url)},
+        "connections": {WRITE: writer, **readers},
         "apps": {APP: {"models": ["vnform.models"], "migrations": "vnform.migrations",
-                       "default_connection": "default"}},
+                       "default_connection": WRITE}},
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -94,7 +108,9 @@ class NoDatabase(LookupError):
 
 @asynccontextmanager
 async def opened(database_url: str, must_exist: bool = False) -> AsyncIterator[None]:
-    """Prepare the database and keep the ORM open (for command-line tools).
+    """Prepare the database and keep the ORM open (for command-line tools), with one
+    reading connection whose statements have no time limit (an operator's export or
+    recount may take as long as it takes).
 
     With *must_exist*, a SQLite URL naming no file is refused rather than creating an
     empty database (a mistyped ``--db`` would otherwise export nothing, silently).
@@ -104,11 +120,11 @@ async def opened(database_url: str, must_exist: bool = False) -> AsyncIterator[N
             and not Path(path).exists():
         raise NoDatabase(path)
     await prepare(database_url)
-    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
-    try:
+    # A context of its own (not the process-wide one an app may hold): a command runs
+    # beside a server started in the same process, as tests do.
+    async with TortoiseContext() as context:
+        await context.init(config=tortoise_config(database_url, 1, None))
         yield
-    finally:
-        await Tortoise.close_connections()
 
 
 def placeholders(conn: Any, count: int) -> list[str]:

@@ -10,22 +10,22 @@ from zoneinfo import ZoneInfo
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Subquery
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from vnform import tallying
 from vnform.answers import Answers, StoredResponse, answer_rows
 from vnform.filters import Filters
-from vnform.models import Answer, Draft, FormVersion, Invitation, Response
+from vnform.models import Draft, FormVersion, Invitation, Response
 from vnform.spec import FormSpec
-from vnform.store.database import insert_rows, placeholders
+from vnform.store import reading, tallies
+from vnform.store.database import WRITE, insert_rows, placeholders
 
 #: Columns of an answer row, in the order the raw inserts give them.
 ANSWER_COLUMNS = ("response_id", "form_id", "question", "value", "number", "text")
 
 __all__ = [
     "CaseRated", "DraftState", "FormFull", "case_rated", "count_responses", "counts_by_form",
-    "filtered_responses", "iter_responses",
+    "iter_responses", "response_where",
     "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
     "submit", "submitted",
 ]
@@ -47,15 +47,15 @@ async def stored_versions(form_id: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 async def count_responses(form_id: str) -> int:
-    return await Response.filter(form_id=form_id).count()
+    """Responses of *form_id*, from its counter (a citizen's page: the writer's)."""
+    total = (await tallies.form_totals([form_id], officials=False)).get(form_id)
+    return total.responses if total else 0
 
 
-async def counts_by_form() -> dict[str, int]:
-    """Number of responses per form, in one query."""
-    from tortoise.functions import Count
-
-    rows = await Response.annotate(n=Count("id")).group_by("form_id").values_list("form_id", "n")
-    return dict(rows)
+async def counts_by_form(form_ids: Iterable[str]) -> dict[str, int]:
+    """Responses of each form, from their counters, in one small query."""
+    totals = await tallies.form_totals(form_ids, officials=False)
+    return {form_id: total.responses for form_id, total in totals.items()}
 
 
 @dataclass(frozen=True)
@@ -110,14 +110,16 @@ async def case_rated(form_id: str, case_code: str) -> bool:
     return await Response.filter(form_id=form_id, case_code=case_code).exists()
 
 
-async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
+async def submit(spec: FormSpec, token: str, language: str, answers: Answers, tz: ZoneInfo,
                  limit: int | None = None, case_code: str | None = None,
                  invitation_id: int | None = None) -> tuple[int, bool]:
     """Store a response once per token: (response id, whether this call stored it).
 
-    With a *limit*, the count and the insert share one transaction, so concurrent
-    submissions cannot push a form past its `max_responses` (SQLite runs one write
-    transaction at a time).
+    The response, its answers and its tallies (counted by day in *tz*) are stored in
+    one transaction: together or not at all. With a *limit*, the form's response
+    counter refuses to pass it (:class:`FormFull`), exactly, however many submissions
+    run at once: its row is updated under a lock (PostgreSQL) or by the one writer
+    (SQLite).
 
     With a *case_code* (and the *invitation_id* that brought the citizen), the response
     records the case, and the invitation is marked used in the same transaction: either
@@ -130,17 +132,18 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
         return existing, False
     rows = answer_rows(spec, answers)
     now = dt.datetime.now(dt.UTC)
+    counts = tallying.tally_rows(
+        spec.id, spec.version, tallying.local_day(now, tz), language,
+        tallying.response_counts(rows, case=case_code is not None, unsatisfied=(
+            case_code is not None and tallying.rates_unsatisfied(spec, answers))))
     try:
-        async with in_transaction() as conn:
+        async with in_transaction(WRITE) as conn:
             # First the write that claims the invitation: the transaction holds SQLite's
             # write lock from here on, and a used invitation stops it before anything else.
             if invitation_id is not None and not await Invitation.filter(
                 id=invitation_id, form_id=spec.id, case_code=case_code, used_at__isnull=True,
             ).using_db(conn).update(used_at=now):
                 raise CaseRated(case_code)
-            if limit is not None and \
-                    await Response.filter(form_id=spec.id).using_db(conn).count() >= limit:
-                raise FormFull(spec.id)
             response = await Response.create(
                 form_id=spec.id, form_version=spec.version, token=token, language=language,
                 submitted_at=now, case_code=case_code, using_db=conn,
@@ -151,6 +154,11 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                     (response.id, spec.id, row.question, row.value, row.number, row.text)
                     for row in rows])
             await Draft.filter(token=token).using_db(conn).delete()
+            # Last, just before the commit: the shared counters stay locked (PostgreSQL)
+            # only as long as it takes to commit.
+            if not await tallies.count_response(conn, spec.id, now, tz, limit):
+                raise FormFull(spec.id)
+            await tallies.add_counts(conn, counts)
     except (IntegrityError, CaseRated):
         # Two posts of one token raced: the other one stored it (and used the invitation).
         existing = await submitted(token)
@@ -162,64 +170,59 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     return response.id, True
 
 
-def filtered_responses(form_id: str, filters: Filters, tz: ZoneInfo) -> QuerySet[Response]:
-    """The responses of *form_id* that *filters* cover."""
-    query = Response.filter(form_id=form_id)
+def response_where(form_id: str, filters: Filters, tz: ZoneInfo,
+                   alias: str = "r") -> tuple[str, list[Any]]:
+    """SQL (``?`` marks) selecting the responses of *form_id* that *filters* cover."""
+    clauses, params = [f"{alias}.form_id = ?"], [form_id]
     start, end = filters.window(tz)
     if start:
-        query = query.filter(submitted_at__gte=start)
+        clauses.append(f"{alias}.submitted_at >= ?")
+        params.append(start)
     if end:
-        query = query.filter(submitted_at__lt=end)
+        clauses.append(f"{alias}.submitted_at < ?")
+        params.append(end)
     if filters.language:
-        query = query.filter(language=filters.language)
+        clauses.append(f"{alias}.language = ?")
+        params.append(filters.language)
     if filters.version:
-        query = query.filter(form_version=filters.version)
+        clauses.append(f"{alias}.form_version = ?")
+        params.append(filters.version)
     if filters.segment:
+        # A lookup in the answer_response index per response: an export or a page reads
+        # responses in order and stops early, which a list of the segment would not.
         question, value = filters.segment
-        query = query.filter(id__in=Subquery(
-            Answer.filter(form_id=form_id, question=question, value=value).values("response_id")
-        ))
-    return query
+        clauses.append(f"EXISTS (SELECT 1 FROM answer s WHERE s.response_id = {alias}.id "
+                       "AND s.question = ? AND s.value = ?)")
+        params += [question, value]
+    return " AND ".join(clauses), params
 
 
 async def iter_responses(form_id: str, filters: Filters | None = None,
                          tz: ZoneInfo | None = None,
                          batch: int = 500) -> AsyncIterator[list[StoredResponse]]:
-    """A form's responses in batches, oldest first, paged by id so memory stays flat."""
-    filters = filters or Filters()
-    query = filtered_responses(form_id, filters, tz or ZoneInfo("UTC"))
-    conn = connections.get("default")
+    """A form's responses in batches, oldest first, paged by id so memory stays flat,
+    read through the officials' connections (an export never holds the writer's)."""
+    where, params = response_where(form_id, filters or Filters(), tz or ZoneInfo("UTC"))
     last = 0
     while True:
-        if filters.active:
-            heads = await query.filter(id__gt=last).order_by("id").limit(batch).values_list(
-                "id", "submitted_at", "language", "form_version"
-            )
-        else:
-            # Raw SQL (and the standard library's parser of times): the ORM's conversion
-            # of every value costs more than reading it, and exports read them all.
-            marks = placeholders(conn, 3)
-            _, rows = await conn.execute_query(
-                'SELECT "id", "submitted_at", "language", "form_version" FROM "response" '
-                f'WHERE "form_id" = {marks[0]} AND "id" > {marks[1]} ORDER BY "id" '
-                f'LIMIT {marks[2]}', [form_id, last, batch])
-            heads = [(i, _moment(at), lang, version) for i, at, lang, version in rows]
+        # Raw SQL (and the standard library's parser of times): the ORM's conversion
+        # of every value costs more than reading it, and exports read them all.
+        heads = await reading.fetch(
+            "SELECT r.id, r.submitted_at, r.language, r.form_version FROM response r "
+            f"WHERE {where} AND r.id > ? ORDER BY r.id LIMIT ?", [*params, last, batch])
         if not heads:
             return
-        ids = [head[0] for head in heads]
+        ids = [int(head[0]) for head in heads]
         by_response: dict[int, dict[str, list[str]]] = {i: {} for i in ids}
-        # Raw SQL: the ORM's conversion of every value (some ten thousand a batch)
-        # costs more than reading them.
-        _, answers = await conn.execute_query(
+        answers = await reading.fetch(
             'SELECT "response_id", "question", "value", "text" FROM "answer" '
-            f'WHERE "response_id" IN ({", ".join(placeholders(conn, len(ids)))}) '
-            'ORDER BY "id"', ids)
+            f'WHERE "response_id" IN ({", ".join("?" * len(ids))}) ORDER BY "id"', ids)
         for response_id, question, value, text in answers:
-            by_response[response_id].setdefault(question, []).append(
+            by_response[int(response_id)].setdefault(question, []).append(
                 value if value is not None else text or ""
             )
-        yield [StoredResponse(i, _utc(at), lang, version, by_response[i])
-               for i, at, lang, version in heads]
+        yield [StoredResponse(i, _utc(_moment(at)), lang, version, by_response[i])
+               for (i, at, lang, version) in ((int(h[0]), *h[1:]) for h in heads)]
         last = ids[-1]
 
 

@@ -1,76 +1,31 @@
-"""Results for the dashboard: counts and statistics computed in SQL, never by loading
-every response into Python."""
+"""What officials read about a form's responses: figures, lists, one response.
+
+Figures come from the tallies (:mod:`vnform.store.tallies`), or for a segment from a
+live count (:mod:`vnform.store.segments`); lists page through the raw rows by index.
+Everything here reads through the officials' connections (:mod:`vnform.store.reading`),
+never the one citizens' answers are written through.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
-
-from pypika_tortoise.terms import Function as SqlFunction
-from pypika_tortoise.terms import LiteralValue
-from tortoise import connections
-from tortoise.expressions import Function, Subquery
-from tortoise.functions import Avg, Count, Max, Min
-from tortoise.queryset import QuerySet
 
 from vnform.answers import StoredResponse
 from vnform.filters import Filters
 from vnform.models import Answer, Response
-from vnform.store.responses import filtered_responses
+from vnform.spec import FormSpec
+from vnform.store import reading, segments, tallies
+from vnform.store.responses import response_where
+from vnform.tallying import ANSWERED, RESPONSES
 
 __all__ = [
-    "FormActivity", "NumberStats", "answer_counts", "answered_counts", "filtered_total",
-    "form_activity", "latest_texts", "number_stats", "response_detail", "response_page",
-    "responses_per_day", "value_range", "version_list",
+    "FormActivity", "answered_count", "form_activity", "latest_texts", "response_detail",
+    "response_page", "results", "version_list",
 ]
-
-
-class _SqliteDate(SqlFunction):
-    def __init__(self, term: object, modifier: str, alias: str | None = None) -> None:
-        super().__init__("date", term, modifier, alias=alias)
-
-
-class _SqliteLocalDay(Function):
-    """The local calendar day of a UTC timestamp: SQLite's ``date(t, '+N minutes')``."""
-
-    database_func = _SqliteDate
-
-
-class _PostgresDate(SqlFunction):
-    def __init__(self, term: object, zone: str, alias: str | None = None) -> None:
-        # The zone is written into the SQL, not bound: PostgreSQL would see two bound
-        # parameters (select list, GROUP BY) as two different expressions. Zone names
-        # come from ZoneInfo and are checked here.
-        if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
-            raise ValueError(f"unexpected time zone name {zone!r}")
-        super().__init__("date", SqlFunction("timezone", LiteralValue(f"'{zone}'"), term),
-                         alias=alias)
-
-
-class _PostgresLocalDay(Function):
-    """The local calendar day of a timestamp: PostgreSQL's ``date(timezone(zone, t))``,
-    which also follows a zone's daylight-saving changes."""
-
-    database_func = _PostgresDate
-
-
-def _local_day(tz: ZoneInfo) -> Function:
-    if connections.get("default").capabilities.dialect == "postgres":
-        return _PostgresLocalDay("submitted_at", tz.key)
-    offset = tz.utcoffset(dt.datetime.now()) or dt.timedelta()
-    return _SqliteLocalDay("submitted_at", f"{int(offset.total_seconds() // 60):+d} minutes")
-
-
-def _answers(form_id: str, filters: Filters, tz: ZoneInfo) -> QuerySet[Answer]:
-    query = Answer.filter(form_id=form_id)
-    if filters.active:
-        query = query.filter(
-            response_id__in=Subquery(filtered_responses(form_id, filters, tz).values("id"))
-        )
-    return query
 
 
 @dataclass(frozen=True)
@@ -80,137 +35,137 @@ class FormActivity:
     last_at: dt.datetime | None = None
 
 
-async def form_activity(form_ids: Iterable[str]) -> dict[str, FormActivity]:
-    """Responses in all, in the last 7 days, and the latest time, per form: two queries."""
+async def form_activity(form_ids: Iterable[str], tz: ZoneInfo) -> dict[str, FormActivity]:
+    """Responses in all, on the last 7 local days (today included), and the newest
+    time, per form: two small queries on the counters."""
     ids = list(form_ids)
-    week_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=7)
-    totals = await Response.filter(form_id__in=ids).annotate(
-        n=Count("id"), last=Max("submitted_at")
-    ).group_by("form_id").values_list("form_id", "n", "last")
-    recent = dict(await Response.filter(form_id__in=ids, submitted_at__gte=week_ago).annotate(
-        n=Count("id")
-    ).group_by("form_id").values_list("form_id", "n"))
-    return {form_id: FormActivity(n, recent.get(form_id, 0), _aware(last))
-            for form_id, n, last in totals}
+    totals = await tallies.form_totals(ids)
+    week = dt.datetime.now(tz).date() - dt.timedelta(days=6)
+    recent = await tallies.recent_responses(ids, week)
+    return {form_id: FormActivity(total.responses, recent.get(form_id, 0), total.last_at)
+            for form_id, total in totals.items()}
 
 
-async def filtered_total(form_id: str, filters: Filters, tz: ZoneInfo) -> int:
-    return await filtered_responses(form_id, filters, tz).count()
+async def results(spec: FormSpec, filters: Filters, tz: ZoneInfo) -> tallies.Figures:
+    """The figures of a results view: from the counters, or counted live for a segment."""
+    if filters.segment:
+        return await segments.figures(spec, filters, tz)
+    return await tallies.figures(spec.id, filters)
 
 
-async def responses_per_day(form_id: str, filters: Filters,
-                            tz: ZoneInfo) -> list[tuple[dt.date, int]]:
-    """(local day, responses) for each day that has any, oldest first."""
-    rows = await filtered_responses(form_id, filters, tz).annotate(
-        day=_local_day(tz)
-    ).group_by("day").annotate(n=Count("id")).order_by("day").values_list("day", "n")
-    return [(dt.date.fromisoformat(str(day)), n) for day, n in rows if day]
+def _segment_join(form_id: str, filters: Filters, tz: ZoneInfo) -> tuple[str, str, list[Any]]:
+    """FROM and WHERE that start from a segment's answers (the ``answer_segment`` index)
+    and reach the other filters' columns by the response's key."""
+    assert filters.segment is not None
+    question, value = filters.segment
+    where, params = response_where(form_id, Filters(
+        filters.since, filters.until, filters.language, filters.version), tz)
+    return ("answer s JOIN response r ON r.id = s.response_id",
+            f"s.form_id = ? AND s.question = ? AND s.value = ? AND {where}",
+            [form_id, question, value, *params])
 
 
-async def answer_counts(form_id: str, filters: Filters,
-                        tz: ZoneInfo) -> dict[str, dict[str, int]]:
-    """Answers per question and value, for every counted question at once."""
-    rows = await _answers(form_id, filters, tz).filter(value__isnull=False).annotate(
-        n=Count("id")
-    ).group_by("question", "value").values_list("question", "value", "n")
-    counts: dict[str, dict[str, int]] = {}
-    for question, value, n in rows:
-        counts.setdefault(question, {})[value] = n
-    return counts
-
-
-async def answered_counts(form_id: str, filters: Filters, tz: ZoneInfo) -> dict[str, int]:
-    """Responses that answered each question (multiple choice counts a response once)."""
-    rows = await _answers(form_id, filters, tz).annotate(
-        n=Count("response_id", distinct=True)
-    ).group_by("question").values_list("question", "n")
-    return dict(rows)
-
-
-@dataclass(frozen=True)
-class NumberStats:
-    n: int
-    mean: float | None
-    median: float | None
-    min: float | None
-    max: float | None
-
-
-async def number_stats(form_id: str, question: str, filters: Filters,
-                       tz: ZoneInfo) -> NumberStats:
-    """n, mean, median, min and max of a numeric question's answers."""
-    query = _answers(form_id, filters, tz).filter(question=question, number__isnull=False)
-    row = await query.annotate(
-        n=Count("id"), mean=Avg("number"), low=Min("number"), high=Max("number")
-    ).first().values_list("n", "mean", "low", "high")
-    n, mean, low, high = row if row else (0, None, None, None)
-    if not n:
-        return NumberStats(0, None, None, None, None)
-    middle = await query.order_by("number").offset((n - 1) // 2).limit(2 - n % 2).values_list(
-        "number", flat=True
-    )
-    median = sum(middle) / len(middle)
-    return NumberStats(n, mean, median, low, high)
-
-
-async def value_range(form_id: str, question: str, filters: Filters,
-                      tz: ZoneInfo) -> tuple[int, str | None, str | None]:
-    """How many answered, and the lowest and highest value (ISO dates sort as text)."""
-    row = await _answers(form_id, filters, tz).filter(
-        question=question, value__isnull=False
-    ).annotate(n=Count("id"), low=Min("value"), high=Max("value")).first().values_list(
-        "n", "low", "high"
-    )
-    return row if row and row[0] else (0, None, None)
+async def answered_count(form_id: str, key: str, filters: Filters, tz: ZoneInfo) -> int:
+    """Responses under *filters* that answered *key* (a counter; live for a segment)."""
+    if filters.segment:
+        joined, where, params = _segment_join(form_id, filters, tz)
+        rows = await reading.fetch(
+            f"SELECT COUNT(DISTINCT a.response_id) FROM {joined} JOIN answer a "
+            f"ON a.response_id = s.response_id AND a.question = ? WHERE {where}",
+            [key, *params])
+        return int(rows[0][0])
+    where, params = tallies.where(form_id, filters)
+    rows = await reading.fetch(
+        f"SELECT SUM(n) FROM tally WHERE {where} AND question = ? AND value = ?",
+        [*params, key, ANSWERED])
+    return int(rows[0][0] or 0)
 
 
 async def latest_texts(form_id: str, question: str, filters: Filters, tz: ZoneInfo,
-                       page: int = 1, per_page: int = 10
+                       page: int = 1, per_page: int = 10, total: int | None = None
                        ) -> tuple[list[tuple[int, str]], int]:
-    """A page of free-text answers, newest first, and how many there are."""
-    query = _answers(form_id, filters, tz).filter(question=question, text__isnull=False)
-    total = await query.count()
-    rows = await query.order_by("-response_id").offset((page - 1) * per_page).limit(
-        per_page
-    ).values_list("response_id", "text")
-    return [(response_id, text) for response_id, text in rows], total
+    """A page of free-text answers, newest first, and how many there are (*total*, when
+    the caller has it already: a results view counted them).
+
+    The answers are read backwards along the ``answer_segment`` index (form, question,
+    no value, response), each response checked against the filters by its key: a page
+    costs about its rows, not the form's size."""
+    if total is None:
+        total = await answered_count(form_id, question, filters, tz)
+    if not total:
+        return [], 0
+    sql = "SELECT a.response_id, a.text FROM answer a"
+    where = "a.form_id = ? AND a.question = ? AND a.value IS NULL AND a.text IS NOT NULL"
+    params: list[Any] = [form_id, question]
+    if filters.active:
+        covered, more = response_where(form_id, filters, tz)
+        sql += " JOIN response r ON r.id = a.response_id"
+        where += f" AND {covered}"
+        params += more
+    rows = await reading.fetch(
+        f"{sql} WHERE {where} ORDER BY a.response_id DESC LIMIT ? OFFSET ?",
+        [*params, per_page, (page - 1) * per_page])
+    return [(int(response_id), text) for response_id, text in rows], total
 
 
 async def response_page(form_id: str, filters: Filters, tz: ZoneInfo, page: int = 1,
                         per_page: int = 50) -> tuple[list[tuple[int, dt.datetime, str, str]],
                                                      int]:
     """A page of responses (id, time, language, version), newest first, and the total."""
-    query = filtered_responses(form_id, filters, tz)
-    total = await query.count()
-    rows = await query.order_by("-id").offset((page - 1) * per_page).limit(per_page).values_list(
-        "id", "submitted_at", "language", "form_version"
-    )
-    return [(i, _aware(at), lang, version) for i, at, lang, version in rows], total
+    if filters.segment:
+        joined, where, params = _segment_join(form_id, filters, tz)
+        total = int((await reading.fetch(
+            f"SELECT COUNT(*) FROM {joined} WHERE {where}", params))[0][0])
+    else:
+        where, params = tallies.where(form_id, filters)
+        total = int((await reading.fetch(
+            f"SELECT SUM(n) FROM tally WHERE {where} AND question = ? AND value = ?",
+            [*params, RESPONSES, ANSWERED]))[0][0] or 0)
+    where, params = response_where(form_id, filters, tz)
+    rows = await reading.fetch(
+        "SELECT r.id, r.submitted_at, r.language, r.form_version FROM response r "
+        f"WHERE {where} ORDER BY r.id DESC LIMIT ? OFFSET ?",
+        [*params, per_page, (page - 1) * per_page])
+    return [(int(i), _aware(at), lang, version) for i, at, lang, version in rows], total
 
 
-async def response_detail(form_id: str, response_id: int) -> StoredResponse | None:
-    head = await Response.filter(form_id=form_id, id=response_id).first().values_list(
-        "id", "submitted_at", "language", "form_version"
-    )
+async def response_detail(form_id: str, response_id: int,
+                          officials: bool = True) -> StoredResponse | None:
+    """One response as stored; *officials* read through their connections, a citizen's
+    page (checking a resent form) through the writer's."""
+    if not officials:
+        head = await Response.filter(form_id=form_id, id=response_id).first().values_list(
+            "id", "submitted_at", "language", "form_version")
+        rows = await Answer.filter(response_id=response_id).order_by("id").values_list(
+            "question", "value", "text") if head else []
+    else:
+        heads = await reading.fetch(
+            "SELECT id, submitted_at, language, form_version FROM response "
+            "WHERE form_id = ? AND id = ?", [form_id, response_id])
+        head = heads[0] if heads else None
+        rows = await reading.fetch(
+            "SELECT question, value, text FROM answer WHERE response_id = ? ORDER BY id",
+            [response_id]) if head else []
     if head is None:
         return None
     answers: dict[str, list[str]] = {}
-    for question, value, text in await Answer.filter(response_id=response_id).order_by(
-        "id"
-    ).values_list("question", "value", "text"):
+    for question, value, text in rows:
         answers.setdefault(question, []).append(value if value is not None else text or "")
-    return StoredResponse(head[0], _aware(head[1]), head[2], head[3], answers)
+    return StoredResponse(int(head[0]), _aware(head[1]), head[2], head[3], answers)
 
 
 async def version_list(form_id: str) -> list[str]:
-    """Versions that have responses, newest first."""
-    rows = await Response.filter(form_id=form_id).annotate(first=Min("id")).group_by(
-        "form_version"
-    ).order_by("-first").values_list("form_version", flat=True)
-    return list(rows)
+    """Versions that have responses, newest first (from the counters)."""
+    rows = await reading.fetch(
+        "SELECT t.form_version FROM tally t LEFT JOIN form_version v "
+        "ON v.form_id = t.form_id AND v.version = t.form_version "
+        "WHERE t.form_id = ? AND t.question = ? AND t.value = ? AND t.day = '' "
+        "GROUP BY t.form_version ORDER BY COALESCE(MAX(v.id), 0) DESC, t.form_version",
+        [form_id, RESPONSES, ANSWERED])
+    return [row[0] for row in rows]
 
 
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment
+def _aware(moment: Any) -> dt.datetime:
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.fromisoformat(str(moment))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

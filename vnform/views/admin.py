@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import AsyncIterator
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -22,14 +23,18 @@ from vnform.indicators import (
     period_of,
     recent_periods,
 )
-from vnform.spec import FormSpec, Text
-from vnform.summary import choice_results
+from vnform.spec import NUMBER_TYPES, TEXT_TYPES, FormSpec, Text
+from vnform.summary import choice_results, number_stats, value_range
+from vnform.turns import give_way
 from vnform.views.auth import admins_only, client_address, signed_in
 from vnform.views.render import page_language, render
 
 TEXTS_ON_DASHBOARD = 5
 TEXTS_PER_PAGE = 25
 RESPONSES_PER_PAGE = 50
+#: Responses an export reads per statement: small enough that formatting one batch
+#: holds the event loop only briefly (citizens' requests wait for no more).
+EXPORT_BATCH = 200
 TREND_PERIODS = 8  # the trend charts of /admin/indicators: the chosen period and 7 before
 GROUPINGS = ("form", "service", "agency")
 
@@ -48,16 +53,9 @@ def _form(request: Request) -> FormSpec:
     return spec
 
 
-async def _filters(request: Request, spec: FormSpec,
-                   listed: bool = True) -> tuple[Filters, list[str], list[str]]:
-    """The filters of the query, their problems, and the versions with responses.
-
-    Without *listed* (a download: nothing shows the versions), they are read only to
-    check a version filter: reading them scans every response of the form, which takes
-    most of a second with a million, before the first byte of the download.
-    """
-    wanted = listed or bool(request.query_params.get("version"))
-    versions = await store.version_list(spec.id) if wanted else []
+async def _filters(request: Request, spec: FormSpec) -> tuple[Filters, list[str], list[str]]:
+    """The filters of the query, their problems, and the versions with responses."""
+    versions = await store.version_list(spec.id)
     if spec.version not in versions:
         versions.insert(0, spec.version)  # the current version, before its first answer
     filters, problems = parse_filters(request.query_params, spec, versions)
@@ -75,16 +73,25 @@ def _page_count(total: int, per_page: int) -> int:
     return max(1, -(-total // per_page))
 
 
+async def _page(request: Request, name: str, context: dict[str, Any], *, lang: str,
+                status_code: int = 200) -> Response:
+    """An officials' page, rendered once no citizen's request is waiting (rendering
+    holds the server's event loop: :mod:`vnform.turns`)."""
+    await give_way()
+    return render(request, name, context, lang=lang, status_code=status_code)
+
+
 def _context(request: Request, **values: Any) -> dict[str, Any]:
-    return {"official": request.state.official, "tz": request.state.tz, **values}
+    return {"official": request.state.official, "tz": request.state.tz,
+            "tally_zones": request.state.tally_zones, **values}
 
 
 @signed_in
 async def index(request: Request) -> Response:
     lang = page_language(request)
     forms = sorted(_visible_forms(request), key=lambda spec: spec.id)
-    activity = await store.form_activity(spec.id for spec in forms)
-    return render(request, "admin/index.html", _context(
+    activity = await store.form_activity((spec.id for spec in forms), request.state.tz)
+    return await _page(request, "admin/index.html", _context(
         request, forms=forms, activity=activity, empty=store.FormActivity(),
     ), lang=lang)
 
@@ -97,20 +104,20 @@ async def dashboard(request: Request) -> Response:
     tz = request.state.tz
     filters, problems, versions = await _filters(request, spec)
     minimum = request.state.settings.min_group_size
-    total_all = await store.count_responses(spec.id)
-    total = await store.filtered_total(spec.id, filters, tz)
+    started = time.perf_counter()
+    found = await store.results(spec, filters, tz)
+    seconds = time.perf_counter() - started
+    totals = (await store.form_totals([spec.id])).get(spec.id, store.FormTotal())
     flagged = await store.flagged_count(spec.id)
-    days = await store.responses_per_day(spec.id, filters, tz)
-    counts = await store.answer_counts(spec.id, filters, tz)
-    answered = await store.answered_counts(spec.id, filters, tz)
-    results = choice_results(spec, counts, answered, minimum, filters.active)
-    numbers = {q.id: await store.number_stats(spec.id, q.id, filters, tz)
-               for q in spec.questions if q.type in ("integer", "decimal")}
-    dates = {q.id: await store.value_range(spec.id, q.id, filters, tz)
+    results = choice_results(spec, found.counts, found.answered, minimum, filters.active)
+    numbers = {q.id: number_stats(found.counts.get(q.id, {}))
+               for q in spec.questions if q.type in NUMBER_TYPES}
+    dates = {q.id: value_range(found.counts.get(q.id, {}))
              for q in spec.questions if q.type == "date"}
-    texts = {q.id: await store.latest_texts(spec.id, q.id, filters, tz, 1, TEXTS_ON_DASHBOARD)
-             for q in spec.questions if q.type in ("text", "textarea", "email", "phone")}
-    day_counts = [(day, *masked(n, minimum, filters.active)) for day, n in days]
+    texts = {q.id: await store.latest_texts(spec.id, q.id, filters, tz, 1, TEXTS_ON_DASHBOARD,
+                                            total=found.answered.get(q.id, 0))
+             for q in spec.questions if q.type in TEXT_TYPES}
+    day_counts = [(day, *masked(n, minimum, filters.active)) for day, n in found.days]
     day_chart = charts.column_chart(
         [(day.strftime("%d/%m"), value, shown) for day, value, shown in day_counts],
         title=_("Responses per day"), id_prefix="chart-days",
@@ -128,17 +135,17 @@ async def dashboard(request: Request) -> Response:
         )
         for key, result in results.items()
     }
-    filtered_total = masked(total, minimum, filters.active)[1]
+    filtered_total = masked(found.responses, minimum, filters.active)[1]
     quarter = period_of(dt.datetime.now(tz).date(), "quarter")
     own = []
     min_n = request.state.settings.indicator_min_n
     if dimensions(spec):
-        records = await reports.indicator_records([spec], quarter, tz, min_n)
+        records = await reports.indicator_records([spec], quarter, min_n)
         own = _by_kind([_indicator_row(r, {spec.id: spec}, lang, min_n) for r in records])
-    return render(request, "admin/dashboard.html", _context(
+    return await _page(request, "admin/dashboard.html", _context(
         request, spec=spec, filters=filters, problems=problems, versions=versions,
-        segments=segment_questions(spec), total_all=total_all, total=filtered_total,
-        flagged=flagged,
+        segments=segment_questions(spec), total_all=totals.responses, total=filtered_total,
+        flagged=flagged, live=found.live, live_seconds=seconds,
         day_counts=day_counts, day_chart=day_chart, results=results, bar_charts=bar_charts,
         numbers=numbers, dates=dates, texts=texts, minimum=minimum,
         query=urlencode(filters.params()), quarter=quarter, indicator_rows=own,
@@ -270,10 +277,10 @@ async def indicators(request: Request) -> Response:
     sections: list[dict[str, Any]] = []
     if period is not None and not errors:
         history = recent_periods(period, TREND_PERIODS)
-        by_period = {p.label: await reports.indicator_records(specs, p, tz, minimum, by)
+        by_period = {p.label: await reports.indicator_records(specs, p, minimum, by)
                      for p in history}
         sections = _indicator_sections(by_period, history, period, specs, lang, minimum)
-    return render(request, "admin/indicators.html", _context(
+    return await _page(request, "admin/indicators.html", _context(
         request, sections=sections, period=period, text=text, by=by, errors=errors,
         groupings=GROUPINGS, forms=measured, form_id=form_id, minimum=minimum,
         current=current, period_words=PERIOD_WORDS,
@@ -332,14 +339,14 @@ def _bar_text(count: Any) -> str:
 async def text_answers(request: Request) -> Response:
     spec = _form(request)
     question = spec.question(request.path_params["question_id"])
-    if question is None or question.type not in ("text", "textarea", "email", "phone"):
+    if question is None or question.type not in TEXT_TYPES:
         raise HTTPException(404)
     lang = page_language(request)
     filters, problems, _versions = await _filters(request, spec)
     page = _page_number(request)
     answers, total = await store.latest_texts(spec.id, question.id, filters, request.state.tz,
                                               page, TEXTS_PER_PAGE)
-    return render(request, "admin/texts.html", _context(
+    return await _page(request, "admin/texts.html", _context(
         request, spec=spec, question=question, answers=answers, total=total, page=page,
         pages=_page_count(total, TEXTS_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
@@ -353,7 +360,7 @@ async def responses(request: Request) -> Response:
     page = _page_number(request)
     rows, total = await store.response_page(spec.id, filters, request.state.tz, page,
                                             RESPONSES_PER_PAGE)
-    return render(request, "admin/responses.html", _context(
+    return await _page(request, "admin/responses.html", _context(
         request, spec=spec, rows=rows, total=total, page=page, filters=filters,
         pages=_page_count(total, RESPONSES_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
@@ -370,7 +377,7 @@ async def response(request: Request) -> Response:
     assert found is not None
     current, older = found
     seen = next((s for s in (current, *older) if s.version == stored.version), current)
-    return render(request, "admin/response.html", _context(
+    return await _page(request, "admin/response.html", _context(
         request, spec=spec, seen=seen, stored=stored,
     ), lang=lang)
 
@@ -382,7 +389,7 @@ async def download(request: Request) -> Response:
     if fmt not in export.FORMATS:
         raise HTTPException(404)
     lang = page_language(request)
-    filters, _problems, _versions = await _filters(request, spec, listed=False)
+    filters, _problems, _versions = await _filters(request, spec)
     found = await export_columns(spec.id, spec)
     assert found is not None
     _current, cols = found
@@ -402,8 +409,9 @@ async def download(request: Request) -> Response:
     async def body() -> AsyncIterator[str | bytes]:
         complete = False
         try:
-            batches = (store.iter_flagged(spec.id) if flagged
-                       else store.iter_responses(spec.id, filters, tz))
+            batches = export.in_turns(store.iter_flagged(spec.id) if flagged
+                                      else store.iter_responses(spec.id, filters, tz,
+                                                                batch=EXPORT_BATCH))
             if fmt == "csv":
                 stream: AsyncIterator[str | bytes] = export.csv_stream(
                     cols, batches, excel=excel, labels=labels, counted=count)
@@ -451,7 +459,7 @@ async def audit(request: Request) -> Response:
     entries = await store.audit_entries(
         limit=100, before=int(before) if before and before.isdigit() else None, action=action,
     )
-    return render(request, "admin/audit.html", _context(
+    return await _page(request, "admin/audit.html", _context(
         request, entries=entries, action=action,
         next_before=entries[-1].id if len(entries) == 100 else None,
     ), lang=lang)

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from vnform import reports, store
+from vnform import __version__, reports, store
 from vnform.cases import MAX_LENGTH as MAX_CASE_LENGTH
 from vnform.cases import CaseCodeError, clean_case_code
 from vnform.indicators import Period, parse_period
@@ -118,25 +118,41 @@ def feed_body(records: Sequence[dict[str, object]], fmt: str) -> tuple[bytes, st
     return text.encode("utf-8"), JSON_TYPE
 
 
-async def last_modified(specs: Sequence[FormSpec]) -> dt.datetime:
-    """When the newest response of *specs* arrived, to the second (HTTP's precision)."""
-    newest = await store.latest_response_at(spec.id for spec in specs) if specs else None
-    return (newest or EPOCH).astimezone(dt.UTC).replace(microsecond=0)
+async def validators(specs: Sequence[FormSpec], *parts: object) -> tuple[str, dt.datetime]:
+    """The ETag and Last-Modified of a feed of *specs*, from their change counters:
+    a client's copy is checked without computing a single figure.
+
+    The ETag covers what decides the body: each form's change counter (a response
+    stored, the tallies rebuilt), version, grouping and publication, the query
+    (*parts*), and vnform's own version. Last-Modified is when the newest response in
+    scope arrived, to the second (HTTP's precision)."""
+    totals = await store.form_totals(spec.id for spec in specs)
+    digest = hashlib.sha256(repr((__version__, parts)).encode())
+    for spec in sorted(specs, key=lambda s: s.id):
+        total = totals.get(spec.id, store.FormTotal())
+        digest.update(repr((spec.id, spec.version, spec.agency, spec.service,
+                            spec.definition.get("open_data"), spec.definition.get("composite"),
+                            total.changes)).encode())
+    newest = max((t.last_at for t in totals.values() if t.last_at is not None), default=None)
+    modified = (newest or EPOCH).astimezone(dt.UTC).replace(microsecond=0)
+    return '"' + digest.hexdigest()[:40] + '"', modified
 
 
-def conditional(request: Request, body: bytes, media_type: str, modified: dt.datetime,
-                headers: dict[str, str]) -> Response:
-    """200 with validators, or 304 when the client's copy is current (RFC 9110 §13).
+async def conditional(request: Request, validated: tuple[str, dt.datetime],
+                      body: Callable[[], Awaitable[tuple[bytes, str]]],
+                      headers: dict[str, str]) -> Response:
+    """304 when the client's copy is current (RFC 9110 §13), without calling *body*;
+    else 200 with the body and its validators.
 
-    The ETag is a strong validator (a hash of the exact body). If-None-Match, when
-    sent, decides alone; If-Modified-Since counts only without it (§13.2.2).
-    """
-    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+    If-None-Match, when sent, decides alone; If-Modified-Since counts only without it
+    (§13.2.2)."""
+    etag, modified = validated
     headers = {**headers, "ETag": etag,
                "Last-Modified": email.utils.format_datetime(modified, usegmt=True)}
     if _not_modified(request, etag, modified):
         return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+    content, media_type = await body()
+    return Response(content, media_type=media_type, headers=headers)
 
 
 def _not_modified(request: Request, etag: str, modified: dt.datetime) -> bool:
@@ -170,10 +186,13 @@ async def indicators(request: Request) -> Response:
     except BadQuery as exc:
         return error(400, "invalid_parameter", str(exc))
     specs = _visible(request)
-    records = await reports.indicator_records(
-        specs, period, request.state.tz, request.state.settings.indicator_min_n, by)
-    body, media_type = feed_body(records, fmt)
-    return conditional(request, body, media_type, await last_modified(specs), {
+    minimum = request.state.settings.indicator_min_n
+
+    async def body() -> tuple[bytes, str]:
+        return feed_body(await reports.indicator_records(specs, period, minimum, by), fmt)
+
+    validated = await validators(specs, "api", period.label, by, fmt, minimum)
+    return await conditional(request, validated, body, {
         # Each token sees its own forms: no shared cache, and check before reuse.
         "Cache-Control": "private, no-cache", "Vary": "Authorization",
     })
@@ -319,7 +338,8 @@ _CONDITIONAL_PARAMETERS = [
      "description": "The Last-Modified held; ignored when If-None-Match is sent."},
 ]
 _VALIDATORS = {
-    "ETag": {"description": "Strong validator: a hash of the body.",
+    "ETag": {"description": "Strong validator: it changes whenever the body would "
+             "(a response stored, a form changed), and is checked without computing it.",
              "schema": {"type": "string"}},
     "Last-Modified": {"description": "When the newest response in scope arrived "
                       "(1970-01-01 when none).", "schema": {"type": "string"}},

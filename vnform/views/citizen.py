@@ -70,7 +70,8 @@ async def health(request: Request) -> Response:
 
 async def index(request: Request) -> Response:
     lang = page_language(request)
-    counts = await store.counts_by_form()
+    capped = [spec.id for spec in request.state.registry.forms.values() if spec.max_responses]
+    counts = await store.counts_by_form(capped)
     now = dt.datetime.now(dt.UTC)
     forms = [
         spec for spec in request.state.registry.forms.values()
@@ -320,7 +321,7 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
 async def _same_as_stored(spec: FormSpec, current: Page, data: Any, response_id: int,
                           lang: str) -> bool:
     """Whether a repeated post of *current* carries the answers already stored for it."""
-    stored = await store.response_detail(spec.id, response_id)
+    stored = await store.response_detail(spec.id, response_id, officials=False)
     if stored is None:
         return False
     before: dict[str, Any] = {
@@ -443,7 +444,7 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
     bound = _bound_invitation(request, spec, token)
     try:
         await store.submit(
-            spec, token, lang, final, limit=spec.max_responses,
+            spec, token, lang, final, request.state.tz, limit=spec.max_responses,
             case_code=bound["case"] if bound else None,
             invitation_id=bound["id"] if bound else None,
         )

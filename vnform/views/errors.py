@@ -10,7 +10,7 @@ from typing import Any
 import asyncpg
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from tortoise.exceptions import BaseORMException
 
@@ -76,6 +76,25 @@ async def database_error(request: Request, exc: Exception) -> Response:
     return await http_error(request, busy())
 
 
+async def read_timeout(request: Request, exc: Exception) -> Response:
+    """An official's read stopped by the statement time limit (``VNFORM_READ_TIMEOUT``):
+    a 503 that says why and what to try, rather than a connection held for minutes."""
+    assert isinstance(exc, store.ReadTimeout)
+    log.warning("read stopped after %s s on %s %s", exc.seconds, request.method,
+                request.url.path)
+    if request.url.path.startswith(("/api/", "/open-data/")):
+        return JSONResponse(
+            {"error": "timeout", "message": f"computing this took longer than {exc.seconds} s "
+             "and was stopped; try again later, or ask for a shorter period"},
+            status_code=503, headers={"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"})
+    response = render(request, "error.html", {
+        "status": 503, "expired": False, "timeout": exc.seconds,
+        "reference": getattr(request.state, "request_id", ""),
+    }, lang=page_language(request), status_code=503)
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
+
+
 async def refuse_busy(scope: Scope, receive: Receive, send: Send) -> None:
     """The ASGI answer to a request refused before it was served (see Admission)."""
     request = Request(scope, receive)
@@ -95,5 +114,6 @@ HANDLERS: dict[Any, Any] = {
     HTTPException: http_error,
     ClientDisconnect: client_gone,
     500: server_error,
+    store.ReadTimeout: read_timeout,
     **dict.fromkeys(DATABASE_ERRORS, database_error),
 }

@@ -11,7 +11,6 @@ form's figures (a differencing attack).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,7 +18,7 @@ from starlette.responses import Response
 from vnform import reports
 from vnform.indicators import Period, group_key
 from vnform.spec import FormSpec
-from vnform.views.api import BadQuery, conditional, error, feed_body, feed_query, last_modified
+from vnform.views.api import BadQuery, conditional, error, feed_body, feed_query, validators
 
 #: Statuses whose records are never published.
 HIDDEN = frozenset({"suppressed", "undefined"})
@@ -38,14 +37,14 @@ def open_forms(request: Request) -> list[FormSpec]:
             if spec.definition.get("open_data") is True and spec.status != "draft"]
 
 
-async def published_records(specs: Sequence[FormSpec], period: Period, tz: ZoneInfo,
-                            minimum: int, by: str) -> list[dict[str, object]]:
-    records = await reports.indicator_records(specs, period, tz, minimum, by)
+async def published_records(specs: Sequence[FormSpec], period: Period, minimum: int,
+                            by: str) -> list[dict[str, object]]:
+    records = await reports.indicator_records(specs, period, minimum, by)
     shown = [record for record in records if record["status"] not in HIDDEN]
     if by == "form":
         return shown
     by_id = {spec.id: spec for spec in specs}
-    per_form = await reports.indicator_records(specs, period, tz, minimum, "form")
+    per_form = await reports.indicator_records(specs, period, minimum, "form")
     hiding = {(group_key(by_id[str(r["form"])], by), r["indicator"], r["scale"])
               for r in per_form if r["status"] == "suppressed"}
     return [record for record in shown
@@ -58,10 +57,13 @@ async def _indicators(request: Request, fmt: str) -> Response:
     except BadQuery as exc:
         return error(400, "invalid_parameter", str(exc), HEADERS)
     specs = open_forms(request)
-    records = await published_records(specs, period, request.state.tz,
-                                      request.state.settings.indicator_min_n, by)
-    body, media_type = feed_body(records, fmt)
-    return conditional(request, body, media_type, await last_modified(specs), {
+    minimum = request.state.settings.indicator_min_n
+
+    async def body() -> tuple[bytes, str]:
+        return feed_body(await published_records(specs, period, minimum, by), fmt)
+
+    validated = await validators(specs, "open-data", period.label, by, fmt, minimum)
+    return await conditional(request, validated, body, {
         **HEADERS,
         "Content-Disposition": f'inline; filename="indicators-{period.label}.{fmt}"',
     })

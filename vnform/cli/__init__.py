@@ -1,5 +1,5 @@
 """The ``vnform`` command: serve, check, migrate, export, indicators, invite, user, token,
-demo."""
+demo, tallies (:mod:`vnform.cli.tallies`)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TextIO
 
 from vnform import __version__
 from vnform.accounts import ROLES
+from vnform.cli import tallies
 from vnform.settings import Settings
 
 
@@ -150,6 +151,8 @@ def _parser() -> argparse.ArgumentParser:
                            "(default 30)")
     _common(demo)
     demo.set_defaults(run=_demo)
+
+    tallies.add_commands(commands, _common)
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.add_argument("--db", dest="database_url", help="database URL")
@@ -477,7 +480,6 @@ def _change_account(args: argparse.Namespace, email: str,
 
 def _indicators(args: argparse.Namespace) -> int:
     import json
-    from zoneinfo import ZoneInfo
 
     from vnform import reports, store
     from vnform.indicators import parse_period
@@ -494,8 +496,7 @@ def _indicators(args: argparse.Namespace) -> int:
 
     async def run() -> list[dict[str, object]]:
         async with store.opened(settings.database_url, must_exist=True):
-            return await reports.indicator_records(
-                specs, period, ZoneInfo(settings.timezone), minimum, args.by)
+            return await reports.indicator_records(specs, period, minimum, args.by)
 
     try:
         records = asyncio.run(run())
@@ -658,6 +659,7 @@ def _token_revoke(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     """Add generated responses that pass the form's rules, in batched transactions."""
     import time
+    from zoneinfo import ZoneInfo
 
     from vnform import demo, store
     from vnform.registry import Registry
@@ -692,7 +694,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         async with store.opened(settings.database_url):
-            return await store.insert_responses(spec, generated, args.batch, progress)
+            return await store.insert_responses(spec, generated, ZoneInfo(settings.timezone),
+                                                args.batch, progress)
 
     stored = asyncio.run(run())
     print(f"vnform: added {stored} generated response(s) to {spec.id} in "

@@ -1,0 +1,353 @@
+"""Tallies: the counts results read are kept as answers arrive, in the submission's own
+transaction, and always equal a recount of the raw answers (``vnform tallies``)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import Citizen, with_store
+from starlette.testclient import TestClient
+
+from vnform import store, tallying
+from vnform.answers import AnswerRow
+from vnform.cli import main
+from vnform.store import reading, tallies
+from vnform.summary import number_stats, value_range
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+FORM = """
+id: dem
+title: {vi: Đếm, en: Count}
+agency: so-thu
+languages: [vi, en]
+questions:
+  - id: hai_long
+    type: likert
+    label: Hài lòng
+    required: true
+    indicator: satisfaction
+    choices: [{value: 1, label: Rất không}, {value: 2, label: Không}, {value: 3, label: Vừa},
+              {value: 4, label: Có}, {value: 5, label: Rất}]
+  - {id: kenh, type: multiple_choice, label: Kênh,
+     choices: [{value: web, label: Web}, {value: zalo, label: Zalo}, {value: tv, label: TV}]}
+  - {id: tuoi, type: integer, label: Tuổi}
+  - {id: y_kien, type: textarea, label: Ý kiến}
+"""
+URL = "/f/dem"
+
+
+# --- what one response adds (pure) ---------------------------------------------------
+
+def rows_of(*items: tuple[str, str | None]) -> list[AnswerRow]:
+    return [AnswerRow(key, value, None, None if value is not None else "text")
+            for key, value in items]
+
+
+def test_a_response_adds_itself_each_key_it_answered_and_each_value() -> None:
+    counts = tallying.response_counts(rows_of(("hai_long", "4"), ("tuoi", "30")))
+    assert counts == {("@responses", ""): 1, ("hai_long", ""): 1, ("hai_long", "4"): 1,
+                      ("tuoi", ""): 1, ("tuoi", "30"): 1}
+
+
+def test_a_multiple_choice_answer_counts_its_respondent_once_and_each_value() -> None:
+    counts = tallying.response_counts(rows_of(("kenh", "web"), ("kenh", "tv")))
+    assert counts[("kenh", "")] == 1
+    assert counts[("kenh", "web")] == counts[("kenh", "tv")] == 1
+
+
+def test_a_free_text_answer_counts_as_answered_with_no_value() -> None:
+    counts = tallying.response_counts(rows_of(("y_kien", None)))
+    assert counts == {("@responses", ""): 1, ("y_kien", ""): 1}
+
+
+def test_a_rated_case_is_counted_and_an_unsatisfied_rating_apart() -> None:
+    counts = tallying.response_counts(rows_of(("hai_long", "2")), case=True, unsatisfied=True)
+    assert counts[("@cases", "")] == 1 and counts[("@cases", "unsatisfied")] == 1
+
+
+def test_each_counter_is_kept_for_its_day_and_for_all_days_in_key_order() -> None:
+    rows = tallying.tally_rows("dem", "v1", "2026-11-20", "vi",
+                               {("hai_long", "4"): 1, ("@responses", ""): 1})
+    assert rows == [("dem", "@responses", "", "", "vi", "v1", 1),
+                    ("dem", "@responses", "", "2026-11-20", "vi", "v1", 1),
+                    ("dem", "hai_long", "4", "", "vi", "v1", 1),
+                    ("dem", "hai_long", "4", "2026-11-20", "vi", "v1", 1)]
+
+
+def test_a_bulk_load_adds_the_sum_of_its_responses() -> None:
+    one = tallying.response_counts(rows_of(("hai_long", "4")))
+    rows = tallying.merge([("v1", "2026-11-20", "vi", one), ("v1", "2026-11-20", "vi", one),
+                           ("v1", "2026-11-21", "en", one)], "dem")
+    by_key = {row[1:6]: row[6] for row in rows}
+    assert by_key[("hai_long", "4", "2026-11-20", "vi", "v1")] == 2
+    assert by_key[("hai_long", "4", "", "vi", "v1")] == 2
+    assert by_key[("hai_long", "4", "", "en", "v1")] == 1
+
+
+def test_the_day_is_the_local_day_of_the_deployment() -> None:
+    assert tallying.local_day(dt.datetime(2026, 11, 20, 16, 59, tzinfo=dt.UTC), HCM) == \
+        "2026-11-20"
+    assert tallying.local_day(dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC), HCM) == \
+        "2026-11-21"
+
+
+def test_differences_name_each_counter_that_does_not_match_a_recount() -> None:
+    kept = [("dem", "hai_long", "4", "2026-11-20", "vi", "v1", 2),
+            ("dem", "hai_long", "4", "", "vi", "v1", 2)]
+    recounted = [("dem", "hai_long", "4", "2026-11-20", "vi", "v1", 3)]
+    found = tallying.differences(kept, recounted)
+    assert [str(d) for d in found] == [
+        "dem: answers hai_long = '4', all days, language vi, version v1: kept 2, recounted 3",
+        "dem: answers hai_long = '4', day 2026-11-20, language vi, version v1: kept 2, "
+        "recounted 3"]
+
+
+def test_number_figures_come_from_the_exact_histogram() -> None:
+    stats = number_stats({"1": 1, "2.5": 2, "10": 1})  # 1, 2.5, 2.5, 10
+    assert (stats.n, stats.mean, stats.median, stats.min, stats.max) == (4, 4.0, 2.5, 1.0, 10.0)
+    assert number_stats({"7": 1, "3": 2}).median == 3.0
+    assert number_stats({}).n == 0
+
+
+def test_date_ranges_come_from_the_histogram() -> None:
+    assert value_range({"2026-02-01": 3, "2025-12-31": 1}) == (4, "2025-12-31", "2026-02-01")
+    assert value_range({}) == (0, None, None)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Asia/Ho_Chi_Minh"])
+def test_sqlite_recounts_days_exactly_across_daylight_saving_changes(zone: str) -> None:
+    tz = ZoneInfo(zone)
+    first = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    moments = [first + dt.timedelta(minutes=37 * i) for i in range(0, 365 * 24 * 60 // 37, 7)]
+    day = tallies.day_sql(True, tz, moments[0], moments[-1], column="t")
+    with sqlite3.connect(":memory:") as db:
+        db.execute("create table x (t text)")
+        db.executemany("insert into x values (?)", [(m.isoformat(" "),) for m in moments])
+        found = [row[0] for row in db.execute(f"select {day} from x order by rowid")]
+    assert found == [tallying.local_day(m, tz) for m in moments]
+
+
+# --- kept in the submission's transaction, through every path ----------------------
+
+@pytest.fixture
+def served(write_form, forms_dir: Path, make_client) -> Callable[..., TestClient]:
+    def start(extra: str = "", **settings: Any) -> TestClient:
+        write_form(FORM + extra)
+        return make_client(forms_dir, **settings)
+
+    return start
+
+
+def send(client: TestClient, answers: dict[str, Any]) -> Any:
+    client.cookies.clear()
+    citizen = Citizen(client)
+    citizen.open(URL)
+    return citizen.post(URL, answers)
+
+
+def vnform(database_url: str, forms_dir: Path, *args: str) -> int:
+    return main([*args, "--db", database_url, "--forms", str(forms_dir)])
+
+
+def test_web_submissions_are_counted_as_they_arrive(served, rows, database_url,
+                                                    forms_dir) -> None:
+    client = served()
+    send(client, {"hai_long": "4", "kenh": ["web", "tv"], "tuoi": "30", "y_kien": "Tốt"})
+    send(client, {"hai_long": "5"})
+    assert rows("select responses, changes from form_tally where form_id = 'dem'") == [(2, 2)]
+    counted = dict(rows("select question || '=' || value, n from tally where form_id = 'dem' "
+                        "and day = ''"))
+    assert counted == {"@responses=": 2, "hai_long=": 2, "hai_long=4": 1, "hai_long=5": 1,
+                       "kenh=": 1, "kenh=web": 1, "kenh=tv": 1, "tuoi=": 1, "tuoi=30": 1,
+                       "y_kien=": 1}
+    assert vnform(database_url, forms_dir, "tallies", "verify") == 0
+
+
+def test_a_submission_whose_transaction_fails_is_not_counted(served, rows, monkeypatch) -> None:
+    client = served()
+
+    async def failing(*_args: Any) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(tallies, "add_counts", failing)
+    with pytest.raises(RuntimeError):
+        send(client, {"hai_long": "4"})
+    assert rows("select count(*) from response") == [(0,)]
+    assert rows("select count(*) from form_tally") == [(0,)]
+    assert rows("select count(*) from tally") == [(0,)]
+
+
+def test_a_full_form_counts_nothing_more(served, rows) -> None:
+    client = served("max_responses: 1\n")
+    assert send(client, {"hai_long": "4"}).status_code == 303
+    assert send(client, {"hai_long": "5"}).status_code == 403
+    assert rows("select responses from form_tally") == [(1,)]
+    assert rows("select value, n from tally where question = 'hai_long' and day = '' "
+                "and value <> ''") == [("4", 1)]
+
+
+def test_an_automated_submission_is_never_counted(served, rows) -> None:
+    client = served()
+    send(client, {"hai_long": "1", "_website": "http://spam.example"})
+    assert rows("select count(*) from flagged_submission") == [(1,)]
+    assert rows("select count(*) from tally") == [(0,)]
+
+
+def test_case_ratings_are_counted_with_those_rated_unsatisfied(
+        served, rows, database_url, forms_dir, monkeypatch, capsys) -> None:
+    served()  # the form file
+    monkeypatch.setenv("VNFORM_SECRET_KEY", "test-secret-key-" + "x" * 32)
+    assert vnform(database_url, forms_dir, "invite", "dem", "--case", "HS-1", "--case",
+                  "HS-2") == 0
+    links = [line.split("\t")[1].removeprefix("http://127.0.0.1:8000")
+             for line in capsys.readouterr().out.splitlines()]
+    client = served()
+    for link, rating in zip(links, ("2", "5"), strict=True):
+        client.cookies.clear()
+        citizen = Citizen(client)
+        citizen.open(link)
+        assert citizen.post(URL, {"hai_long": rating}).status_code == 303
+    assert sorted(rows("select value, n from tally where question = '@cases' and day = ''")) \
+        == [("", 2), ("unsatisfied", 1)]
+
+
+def test_demo_responses_are_counted_batch_by_batch(served, rows, database_url,
+                                                   forms_dir) -> None:
+    served()
+    assert vnform(database_url, forms_dir, "demo", "--form", "dem", "--responses", "250",
+                  "--batch", "40", "--seed", "3") == 0
+    assert rows("select responses from form_tally") == [(250,)]
+    assert vnform(database_url, forms_dir, "tallies", "verify") == 0
+
+
+def test_verify_reports_a_difference_and_rebuild_mends_it(served, rows, database, capsys,
+                                                          database_url, forms_dir) -> None:
+    client = served()
+    send(client, {"hai_long": "4"})
+    rows("update tally set n = n + 1 where question = 'hai_long' and value = '4'")
+    capsys.readouterr()
+    assert vnform(database_url, forms_dir, "tallies", "verify") == 1
+    out = capsys.readouterr().out
+    assert "dem: answers hai_long = '4', all days, language vi" in out
+    assert "kept 2, recounted 1" in out
+    assert vnform(database_url, forms_dir, "tallies", "rebuild", "--form", "dem") == 0
+    assert vnform(database_url, forms_dir, "tallies", "verify") == 0
+
+
+def test_after_a_change_of_time_zone_officials_are_told_until_a_rebuild(
+        served, add_official, database_url, forms_dir, monkeypatch, rows) -> None:
+    from conftest import sign_in
+
+    send(served(), {"hai_long": "4"})  # counted by day in Asia/Ho_Chi_Minh
+    add_official("admin@so.gov.vn")
+    client = served(timezone="Asia/Tokyo")
+    sign_in(client, "admin@so.gov.vn")
+    assert "Asia/Ho_Chi_Minh" in client.get("/admin?lang=en").text
+    monkeypatch.setenv("VNFORM_TIMEZONE", "Asia/Tokyo")
+    assert vnform(database_url, forms_dir, "tallies", "rebuild") == 0
+    assert rows("select timezone from form_tally") == [("Asia/Tokyo",)]
+    client = served(timezone="Asia/Tokyo")
+    sign_in(client, "admin@so.gov.vn")
+    assert "another time zone" not in client.get("/admin?lang=en").text
+    monkeypatch.setenv("VNFORM_TIMEZONE", "Asia/Ho_Chi_Minh")  # as the test database expects
+    assert vnform(database_url, forms_dir, "tallies", "rebuild") == 0
+
+
+def test_upgrading_counts_the_responses_already_stored(tmp_path: Path) -> None:
+    """Migration 0005 creates the tallies of a database that had none."""
+    from test_migrations import ROWS, _first_migration_only
+
+    path = tmp_path / "old.sqlite3"
+    url = f"sqlite://{path}"
+    asyncio.run(_first_migration_only(url))
+    with sqlite3.connect(path) as db:
+        for sql in ROWS:
+            db.execute(sql)
+    asyncio.run(store.prepare(url))
+    with sqlite3.connect(path) as db:
+        assert db.execute("select responses from form_tally").fetchall() == [(1,)]
+        assert db.execute("select n from tally where question = 'diem' and value = '5' "
+                          "and day = ''").fetchall() == [(1,)]
+
+
+# --- reads apart from writes ----------------------------------------------------------
+
+def test_a_read_in_progress_never_holds_a_submission(database_url, forms_dir, write_form) -> None:
+    from vnform.registry import Registry
+
+    write_form(FORM)
+    spec = Registry.load(forms_dir).forms["dem"]
+
+    async def run() -> tuple[int, bool]:
+        async with reading.snapshot() as read:  # an official's long read, still open
+            await read("SELECT COUNT(*) FROM answer")
+            return await asyncio.wait_for(  # a guard against a hang, not a timing
+                store.submit(spec, "t" * 32, "vi", {"hai_long": "3"}, HCM), timeout=60)
+
+    response_id, stored = with_store(database_url, run)
+    assert stored
+
+
+def test_officials_reads_cannot_write(database_url) -> None:
+    async def run() -> None:
+        await reading.fetch("DELETE FROM form_tally")
+
+    with pytest.raises(Exception, match="(?i)read.?only|readonly"):
+        with_store(database_url, run)
+
+
+def with_read_limit(url: str, seconds: float, work: Callable[[], Any]) -> Any:
+    """Run *work* on the store of *url* with officials' statements limited to *seconds*."""
+    from tortoise.context import TortoiseContext
+
+    async def run() -> Any:
+        async with TortoiseContext() as context:
+            await context.init(config=store.tortoise_config(url, 1, seconds))
+            return await work()
+
+    return asyncio.run(run())
+
+
+def test_a_read_longer_than_the_limit_is_stopped(database_url) -> None:
+    slow = ("SELECT pg_sleep(10)" if not database_url.startswith("sqlite") else
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+            "WHERE x < 1000000000) SELECT COUNT(*) FROM c")
+    with pytest.raises(store.ReadTimeout):
+        with_read_limit(database_url, 0.2, lambda: reading.fetch(slow))
+
+
+def test_a_results_page_stopped_by_the_limit_says_why(served, add_official, monkeypatch) -> None:
+    from conftest import sign_in
+
+    add_official("admin@so.gov.vn")
+    client = served()
+    sign_in(client, "admin@so.gov.vn")
+
+    async def too_long(*_args: Any) -> Any:
+        raise store.ReadTimeout(15)
+
+    monkeypatch.setattr(store, "results", too_long)
+    page = client.get("/admin/forms/dem?lang=en")
+    assert page.status_code == 503 and page.headers["retry-after"]
+    assert "These results took too long to compute" in page.text
+    assert "longer than 15 seconds" in page.text
+
+
+def test_demo_leaves_statistics_for_the_planner(served, database_url, forms_dir,
+                                                database) -> None:
+    served()
+    assert vnform(database_url, forms_dir, "demo", "--form", "dem", "--responses", "50") == 0
+    if database.postgres:
+        analysed = database.rows("select relname from pg_stat_user_tables where relname in "
+                                 "('tally', 'answer') and last_analyze is not null")
+    else:
+        analysed = database.rows("select distinct tbl from sqlite_stat1 "
+                                 "where tbl in ('tally', 'answer')")
+    assert sorted(r[0] for r in analysed) == ["answer", "tally"]

@@ -1,0 +1,488 @@
+"""Tallies in the database: added with each response, read by results and indicators,
+recounted and rebuilt from the raw answers.
+
+Two tables, created by migration 0005 in SQL of each engine (they are keyed by several
+columns, which tortoise's models cannot say):
+
+- ``tally``: the counters of :mod:`vnform.tallying`, keyed by (form, question, value,
+  day, language, form version). On SQLite a ``WITHOUT ROWID`` table, so a form's
+  counters sit together in key order; on PostgreSQL a table with free space on its
+  pages (``fillfactor``), so that the constant increments are heap-only updates that
+  need no vacuum to stay compact.
+- ``form_tally``: one row per form with responses: how many (the ``max_responses``
+  cap counts them, exactly, under concurrency), a change counter (the API's ETag),
+  when the newest arrived, and the time zone its days were counted in.
+
+A submission adds its counters in its own transaction, after its answers and just
+before the commit: the response and its counts are stored together or not at all.
+The ``form_tally`` row is updated first: on PostgreSQL its row lock orders concurrent
+submissions to one form, so they add to shared counters one after the other (and, with
+the rows sorted, could not deadlock anyway); on SQLite one writer runs at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from vnform import tallying
+from vnform.filters import Filters
+from vnform.spec import FormSpec
+from vnform.store import reading
+from vnform.store.database import WRITE
+from vnform.store.reading import numbered
+from vnform.tallying import ANSWERED, CASES, RESPONSES, UNSATISFIED, Difference, Row
+
+__all__ = [
+    "Difference", "Figures", "FormTotal", "add_counts", "where", "add_many", "analyze",
+    "count_response", "figures", "form_totals", "period_counts", "rebuild",
+    "recent_responses", "tally_zones", "verify",
+]
+
+COLUMNS = ("form_id", "question", "value", "day", "language", "form_version", "n")
+KEY = "form_id, question, value, day, language, form_version"
+
+
+def _sqlite(conn: Any) -> bool:
+    return bool(conn.capabilities.dialect == "sqlite")
+
+
+def _marks(conn: Any, sql: str) -> str:
+    return sql if _sqlite(conn) else numbered(sql)
+
+
+# --- Writing ------------------------------------------------------------------------
+
+async def count_response(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
+                         limit: int | None = None, count: int = 1) -> bool:
+    """Count *count* more responses of *form_id* (the newest at *at*) on *conn*, a
+    transaction; False, counting nothing, when that would pass *limit*."""
+    cap = "" if limit is None else " WHERE form_tally.responses + ? <= ?"
+    sql = (
+        "INSERT INTO form_tally (form_id, responses, changes, last_at, timezone) "
+        "VALUES (?, ?, 1, ?, ?) ON CONFLICT (form_id) DO UPDATE SET "
+        "responses = form_tally.responses + excluded.responses, "
+        "changes = form_tally.changes + 1, "
+        "last_at = CASE WHEN form_tally.last_at IS NULL OR excluded.last_at > "
+        f"form_tally.last_at THEN excluded.last_at ELSE form_tally.last_at END{cap} "
+        "RETURNING responses")
+    params: list[Any] = [form_id, count, _moment(conn, at), tz.key]
+    if limit is not None:
+        if count > limit:
+            return False
+        params += [count, limit]
+    # execute_query_dict: tortoise's asyncpg execute_query returns no rows for an
+    # INSERT, RETURNING or not.
+    return bool(await conn.execute_query_dict(_marks(conn, sql), params))
+
+
+async def add_counts(conn: Any, rows: Sequence[Row]) -> None:
+    """Add *rows* (sorted, one per key) to the tally table, on *conn*, a transaction."""
+    if not rows:
+        return
+    if _sqlite(conn):
+        await conn.execute_many(
+            f"INSERT INTO tally ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            f"ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n", [list(r) for r in rows])
+        return
+    # One statement for the lot: arrays, unnested in order (the rows' lock order).
+    columns = list(zip(*rows, strict=True))
+    await conn.execute_query(
+        f"INSERT INTO tally ({', '.join(COLUMNS)}) SELECT * FROM unnest("
+        "$1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], "
+        f"$6::varchar[], $7::bigint[]) ON CONFLICT ({KEY}) DO UPDATE SET n = tally.n + "
+        "EXCLUDED.n", [list(c) for c in columns])
+
+
+async def add_many(conn: Any, form_id: str, rows: Sequence[Row], responses: int,
+                   last_at: dt.datetime, tz: ZoneInfo) -> None:
+    """A bulk load's counts: *responses* responses of *form_id*, their counter rows."""
+    await count_response(conn, form_id, last_at, tz, count=responses)
+    await add_counts(conn, rows)
+
+
+def _moment(conn: Any, at: dt.datetime) -> Any:
+    # SQLite keeps times as text; this is the text tortoise writes for them.
+    return at.astimezone(dt.UTC).isoformat(" ") if _sqlite(conn) else at
+
+
+# --- Reading -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormTotal:
+    """A form's response count, change counter and newest response (``form_tally``)."""
+
+    responses: int = 0
+    changes: int = 0
+    last_at: dt.datetime | None = None
+
+
+async def form_totals(form_ids: Iterable[str], officials: bool = True) -> dict[str, FormTotal]:
+    """Each form's totals in one small query: through the officials' connections, or
+    (without *officials*: a citizen's page, the cap) through the writer's."""
+    ids = list(form_ids)
+    if not ids:
+        return {}
+    sql = ("SELECT form_id, responses, changes, last_at FROM form_tally "
+           f"WHERE form_id IN ({', '.join('?' * len(ids))})")
+    if officials:
+        rows = await reading.fetch(sql, ids)
+    else:
+        conn = connections.get(WRITE)
+        _, rows = await conn.execute_query(_marks(conn, sql), ids)
+    return {row[0]: FormTotal(int(row[1]), int(row[2]), _aware(row[3])) for row in rows}
+
+
+async def tally_zones() -> set[str]:
+    """The time zones the stored counters' days were counted in."""
+    return {row[0] for row in await reading.fetch("SELECT DISTINCT timezone FROM form_tally")}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a results view shows, summed from counters (or, for a segment, counted live
+    from the raw answers: *live*)."""
+
+    responses: int = 0
+    #: Answers per answer key and value.
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: Responses that answered each answer key.
+    answered: dict[str, int] = field(default_factory=dict)
+    #: (local day, responses) for each day with any, oldest first.
+    days: list[tuple[dt.date, int]] = field(default_factory=list)
+    live: bool = False
+
+
+def where(form_id: str, filters: Filters, daily: bool = False) -> tuple[str, list[Any]]:
+    """The counters *filters* select: date, language and version are key columns. The
+    all-days counters serve unless dates are filtered (or *daily* ones are asked for)."""
+    clauses, params = ["form_id = ?"], [form_id]
+    if filters.since or filters.until or daily:
+        clauses.append("day <> ''")
+        if filters.since:
+            clauses.append("day >= ?")
+            params.append(filters.since.isoformat())
+        if filters.until:
+            clauses.append("day <= ?")
+            params.append(filters.until.isoformat())
+    else:
+        clauses.append("day = ''")
+    if filters.language:
+        clauses.append("language = ?")
+        params.append(filters.language)
+    if filters.version:
+        clauses.append("form_version = ?")
+        params.append(filters.version)
+    return " AND ".join(clauses), params
+
+
+async def figures(form_id: str, filters: Filters) -> Figures:
+    """The figures of *form_id* under *filters* (without a segment): two statements,
+    whatever the number of responses."""
+    if filters.segment:
+        raise ValueError("a segment is counted live: vnform.store.segments")
+    selected, params = where(form_id, filters)
+    rows = await reading.fetch(
+        f"SELECT question, value, SUM(n) FROM tally WHERE {selected} GROUP BY question, value",
+        params)
+    daily_where, daily_params = where(form_id, filters, daily=True)
+    days = await reading.fetch(
+        f"SELECT day, SUM(n) FROM tally WHERE {daily_where} AND question = ? AND value = ? "
+        "GROUP BY day ORDER BY day", [*daily_params, RESPONSES, ANSWERED])
+    counts: dict[str, dict[str, int]] = {}
+    answered: dict[str, int] = {}
+    for question, value, n in rows:
+        if value == ANSWERED:
+            answered[question] = int(n)
+        else:
+            counts.setdefault(question, {})[value] = int(n)
+    return Figures(answered.pop(RESPONSES, 0), counts, answered,
+                   [(dt.date.fromisoformat(day), int(n)) for day, n in days if int(n)])
+
+
+async def recent_responses(form_ids: Sequence[str], since: dt.date) -> dict[str, int]:
+    """Responses per form on local days from *since* on."""
+    if not form_ids:
+        return {}
+    rows = await reading.fetch(
+        f"SELECT form_id, SUM(n) FROM tally WHERE form_id IN ({', '.join('?' * len(form_ids))}) "
+        "AND question = ? AND value = ? AND day >= ? GROUP BY form_id",
+        [*form_ids, RESPONSES, ANSWERED, since.isoformat()])
+    return {form_id: int(n) for form_id, n in rows}
+
+
+async def period_counts(form_keys: dict[str, list[str]], first: dt.date, after: dt.date
+                        ) -> dict[str, dict[str, dict[str, int]]]:
+    """Counters summed over local days [first, after), per form, question and value,
+    for the answer keys given and the responses and cases: one statement."""
+    ids = list(form_keys)
+    if not ids:
+        return {}
+    questions = sorted({k for keys in form_keys.values() for k in keys} | {RESPONSES, CASES})
+    rows = await reading.fetch(
+        f"SELECT form_id, question, value, SUM(n) FROM tally "
+        f"WHERE form_id IN ({', '.join('?' * len(ids))}) "
+        f"AND question IN ({', '.join('?' * len(questions))}) AND day >= ? AND day < ? "
+        "GROUP BY form_id, question, value",
+        [*ids, *questions, first.isoformat(), after.isoformat()])
+    found: dict[str, dict[str, dict[str, int]]] = {}
+    for form_id, question, value, n in rows:
+        found.setdefault(form_id, {}).setdefault(question, {})[value] = int(n)
+    return found
+
+
+# --- Recounting from the raw answers --------------------------------------------------
+
+def day_sql(sqlite: bool, tz: ZoneInfo, first: dt.datetime | None,
+            last: dt.datetime | None, column: str = "r.submitted_at") -> str:
+    """SQL for the local day (``YYYY-MM-DD``) of *column*, a UTC time, in *tz*; exact
+    for times between *first* and *last* (SQLite knows no time zones: each stretch of
+    one UTC offset within them is written out)."""
+    if not sqlite:
+        if not all(c.isalnum() or c in "_+-/" for c in tz.key):
+            raise ValueError(f"unexpected time zone name {tz.key!r}")
+        return f"to_char(timezone('{tz.key}', {column}), 'YYYY-MM-DD')"
+    stretches = offset_stretches(tz, first, last)
+    if len(stretches) == 1:
+        return f"date({column}, '{stretches[0][1]:+d} minutes')"
+    cases = " ".join(f"WHEN datetime({column}) < '{until:%Y-%m-%d %H:%M:%S}' "
+                     f"THEN '{minutes:+d} minutes'" for until, minutes in stretches[:-1])
+    return f"date({column}, CASE {cases} ELSE '{stretches[-1][1]:+d} minutes' END)"
+
+
+def offset_stretches(tz: ZoneInfo, first: dt.datetime | None, last: dt.datetime | None
+                     ) -> list[tuple[dt.datetime, int]]:
+    """(until, offset in minutes) for each stretch of one UTC offset of *tz* from *first*
+    to *last*: each stretch ends (UTC) where the next begins; the last has no end."""
+    now = dt.datetime.now(dt.UTC)
+    start = (first or now).astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    end = (last or now).astimezone(dt.UTC) + dt.timedelta(days=1)
+
+    def offset(moment: dt.datetime) -> int:
+        return int((moment.astimezone(tz).utcoffset() or dt.timedelta()).total_seconds() // 60)
+
+    stretches: list[tuple[dt.datetime, int]] = []
+    moment, current = start, offset(start)
+    while moment < end:
+        following = moment + dt.timedelta(hours=6)
+        if offset(following) != current:
+            low, high = moment, following  # the change lies in (low, high]
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == current else (low, middle)
+            high = high.replace(microsecond=0)
+            stretches.append((high, current))
+            current = offset(high)
+        moment = following
+    stretches.append((end, current))
+    return stretches
+
+
+@dataclass(frozen=True)
+class _Rule:
+    version: str
+    rule: tallying.UnsatisfiedRule
+
+
+def recount_statements(sqlite: bool, form_id: str, day: str,
+                       rules: Sequence[_Rule]) -> list[tuple[str, list[Any]]]:
+    """SELECTs giving the daily counters of *form_id* recounted from its raw responses
+    and answers, as tally rows (``?`` marks; *day* from :func:`day_sql`)."""
+    def grouped(inner: str) -> str:
+        return (f"SELECT form_id, question, value, day, language, form_version, COUNT(*) "
+                f"FROM ({inner}) x GROUP BY {KEY}")
+
+    statements = [
+        (grouped(f"SELECT r.form_id, '{RESPONSES}' AS question, '' AS value, {day} AS day, "
+                 "r.language, r.form_version FROM response r WHERE r.form_id = ?"), [form_id]),
+        (grouped(f"SELECT r.form_id, a.question, a.value, {day} AS day, r.language, "
+                 "r.form_version FROM answer a JOIN response r ON r.id = a.response_id "
+                 "WHERE a.form_id = ? AND r.form_id = ? AND a.value IS NOT NULL"),
+         [form_id, form_id]),
+        # Answered: once per response and key, however many values it holds.
+        (grouped(f"SELECT DISTINCT r.id, r.form_id, a.question, '' AS value, {day} AS day, "
+                 "r.language, r.form_version FROM answer a JOIN response r "
+                 "ON r.id = a.response_id WHERE a.form_id = ? AND r.form_id = ?"),
+         [form_id, form_id]),
+        (grouped(f"SELECT r.form_id, '{CASES}' AS question, '' AS value, {day} AS day, "
+                 "r.language, r.form_version FROM response r "
+                 "WHERE r.form_id = ? AND r.case_code IS NOT NULL"), [form_id]),
+    ]
+    for item in rules:
+        keys, codes = sorted(item.rule.keys), sorted(item.rule.codes)
+        statements.append((grouped(
+            f"SELECT r.form_id, '{CASES}' AS question, '{UNSATISFIED}' AS value, "
+            f"{day} AS day, r.language, r.form_version FROM response r "
+            "WHERE r.form_id = ? AND r.form_version = ? AND r.case_code IS NOT NULL "
+            "AND EXISTS (SELECT 1 FROM answer a WHERE a.response_id = r.id "
+            f"AND a.question IN ({', '.join('?' * len(keys))}) "
+            f"AND a.value IN ({', '.join('?' * len(codes))}))"),
+            [form_id, item.version, *keys, *codes]))
+    return statements
+
+
+async def _rules(run: Any, form_id: str, current: FormSpec | None) -> list[_Rule]:
+    """How each version of *form_id* with rated cases tells an unsatisfied rating: from
+    its stored definition (else the current spec's, for a version never recorded)."""
+    from vnform.loader import build_from_definition
+
+    versions = [row[0] for row in await run(
+        "SELECT DISTINCT form_version FROM response WHERE form_id = ? "
+        "AND case_code IS NOT NULL", [form_id])]
+    if not versions:
+        return []
+    stored = {row[0]: row[1] for row in await run(
+        "SELECT version, definition FROM form_version WHERE form_id = ? ORDER BY id",
+        [form_id])}
+    def built(definition: Any) -> FormSpec | None:
+        try:
+            return build_from_definition(_json(definition))
+        except Exception:  # noqa: BLE001 - a definition no longer readable counts as none
+            return None
+
+    newest = current or (built(list(stored.values())[-1]) if stored else None)
+    found = []
+    for version in sorted(versions):
+        spec = (built(stored[version]) if version in stored else None) or newest
+        rule = tallying.unsatisfied_rule(spec) if spec is not None else None
+        if rule is not None:
+            found.append(_Rule(version, rule))
+    return found
+
+
+def _json(value: Any) -> Any:
+    import json
+
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+async def _recount(run: Any, sqlite: bool, form_id: str, tz: ZoneInfo,
+                   current: FormSpec | None) -> list[Row]:
+    span = await run("SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
+                     "WHERE form_id = ?", [form_id])
+    first, last = (_aware(v) for v in span[0]) if span else (None, None)
+    day = day_sql(sqlite, tz, first, last)
+    rows: list[Row] = []
+    for sql, params in recount_statements(sqlite, form_id, day, await _rules(
+            run, form_id, current)):
+        rows.extend((*row[:6], int(row[6])) for row in await run(sql, params))
+    return rows
+
+
+async def _form_ids(run: Any, wanted: Iterable[str] | None) -> list[str]:
+    if wanted is not None:
+        return sorted(set(wanted))
+    return sorted({row[0] for row in await run(
+        "SELECT DISTINCT form_id FROM response UNION SELECT form_id FROM form_tally", [])})
+
+
+async def verify(tz: ZoneInfo, form_ids: Iterable[str] | None = None,
+                 specs: dict[str, FormSpec] | None = None) -> list[Difference]:
+    """Every counter that differs from a recount of the raw answers, and every form
+    whose response count or newest time differs, as of one moment."""
+    found: list[Difference] = []
+    async with reading.snapshot(timeout=False) as run:
+        sqlite = run.sqlite
+        for form_id in await _form_ids(run, form_ids):
+            kept = [(*row[:6], int(row[6])) for row in await run(
+                f"SELECT {', '.join(COLUMNS)} FROM tally WHERE form_id = ?", [form_id])]
+            recounted = await _recount(run, sqlite, form_id, tz, (specs or {}).get(form_id))
+            found.extend(tallying.differences(kept, recounted))
+            found.extend(await _total_differences(run, form_id, tz))
+    return found
+
+
+async def _total_differences(run: Any, form_id: str, tz: ZoneInfo) -> list[Difference]:
+    total = await run("SELECT COUNT(*), MAX(submitted_at) FROM response WHERE form_id = ?",
+                      [form_id])
+    count, newest = int(total[0][0]), _aware(total[0][1])
+    kept = await run("SELECT responses, last_at, timezone FROM form_tally WHERE form_id = ?",
+                     [form_id])
+    responses, last_at, zone = (int(kept[0][0]), _aware(kept[0][1]), kept[0][2]) \
+        if kept else (0, None, tz.key)
+    found = []
+    if responses != count:
+        found.append(Difference(form_id, "responses in all (form_tally)", responses, count))
+    if count and last_at != newest:
+        found.append(Difference(form_id, "time of the newest response (form_tally)",
+                                str(last_at), str(newest)))
+    if count and zone != tz.key:
+        found.append(Difference(form_id, "time zone of the days (form_tally)", zone, tz.key))
+    return found
+
+
+async def rebuild(tz: ZoneInfo, form_ids: Iterable[str] | None = None,
+                  specs: dict[str, FormSpec] | None = None, conn: Any = None) -> list[str]:
+    """Recount the counters of *form_ids* (default: every form with responses or
+    counters) from the raw answers, counting days in *tz*; one transaction per form.
+    Returns the forms rebuilt. On *conn* (a migration's), in its transaction."""
+    done = []
+    if conn is not None:
+        for form_id in await _form_ids(_runner(conn), form_ids):
+            await _rebuild_form(conn, form_id, tz, (specs or {}).get(form_id))
+            done.append(form_id)
+        return done
+    for form_id in await _form_ids(_runner(connections.get(WRITE)), form_ids):
+        async with in_transaction(WRITE) as txn:
+            await _rebuild_form(txn, form_id, tz, (specs or {}).get(form_id))
+        done.append(form_id)
+    return done
+
+
+def _runner(conn: Any) -> Any:
+    async def run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        _, rows = await conn.execute_query(_marks(conn, sql), list(params))
+        return [tuple(row) for row in rows]
+
+    return run
+
+
+async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec | None) -> None:
+    run = _runner(conn)
+    # The form's counter row first: on PostgreSQL its lock makes submissions to this
+    # form wait until the recount is in, so none is counted twice or lost.
+    await run("INSERT INTO form_tally (form_id, responses, changes, last_at, timezone) "
+              "VALUES (?, 0, 0, NULL, ?) ON CONFLICT (form_id) DO NOTHING", [form_id, tz.key])
+    if not _sqlite(conn):
+        await run("SELECT 1 FROM form_tally WHERE form_id = ? FOR UPDATE", [form_id])
+    await run("DELETE FROM tally WHERE form_id = ?", [form_id])
+    sqlite = _sqlite(conn)
+    span = await run("SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
+                     "WHERE form_id = ?", [form_id])
+    day = day_sql(sqlite, tz, _aware(span[0][0]), _aware(span[0][1]))
+    for sql, params in recount_statements(sqlite, form_id, day,
+                                          await _rules(run, form_id, current)):
+        await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) {sql}", params)
+    await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) SELECT form_id, question, value, "
+              "'', language, form_version, SUM(n) FROM tally WHERE form_id = ? AND day <> '' "
+              "GROUP BY form_id, question, value, language, form_version", [form_id])
+    await run("UPDATE form_tally SET responses = (SELECT COUNT(*) FROM response "
+              "WHERE form_id = ?), last_at = (SELECT MAX(submitted_at) FROM response "
+              "WHERE form_id = ?), changes = changes + 1, timezone = ? WHERE form_id = ?",
+              [form_id, form_id, tz.key, form_id])
+
+
+async def analyze(conn: Any = None) -> None:
+    """Fresh planner statistics after a bulk write (``vnform demo``, a rebuild): with
+    autovacuum off, as on some managed servers, PostgreSQL knows only what ANALYZE told
+    it; VACUUM also marks the pages all-visible, for index-only scans."""
+    conn = conn or connections.get(WRITE)
+    if _sqlite(conn):
+        await conn.execute_script("ANALYZE")
+        return
+    async with conn.acquire_connection() as raw:
+        # VACUUM cannot run in a transaction: this connection is in autocommit.
+        await raw.execute("VACUUM ANALYZE response, answer, tally, form_tally")
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -1,0 +1,184 @@
+"""Tallies: the counts that results and indicators read, kept as answers arrive.
+
+Reading a form's results must cost what its figures cost, not what its raw answers
+cost. So each stored response adds one to a few counters, in the transaction that
+stores it, and every unsegmented figure is a sum of counters. A counter is keyed by
+
+    (form, question, value, day, language, form version)
+
+where *day* is the response's local day in the deployment's time zone, and these keys
+have a fixed meaning:
+
+- ``(answer key, code)``: answers with that value (a choice code, a number as typed
+  and cleaned, an ISO date). Number and date questions are counted per value, which
+  is their exact histogram: mean, median, lowest and highest come from it.
+- ``(answer key, "")``: responses that answered the key (a multiple-choice answer
+  counts once, a free-text answer has only this counter).
+- ``("@responses", "")``: responses.
+- ``("@cases", "")``: responses that rated a case file (came by invitation);
+  ``("@cases", "unsatisfied")``: those with a satisfaction answer in the two lowest
+  points of the scale of the form version they answered.
+
+Each counter is kept twice: for its day, and for all days (``day = ""``), so that a
+view without a date filter reads a handful of rows per value whatever the number of
+days. Neither an answer key (``[a-z]...``) nor a choice code (never empty) can take the
+reserved names. This module is pure: the rows to add for a response, the day of a
+moment, and the comparison of kept counters with a recount (``vnform tallies verify``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from vnform.answers import AnswerRow, Answers
+from vnform.indicators import dimensions
+from vnform.spec import FormSpec
+
+RESPONSES = "@responses"
+CASES = "@cases"
+UNSATISFIED = "unsatisfied"
+ANSWERED = ""
+ALL_DAYS = ""
+SATISFACTION = "satisfaction"
+
+#: A counter's key without its form: (question, value, day, language, form version).
+Key = tuple[str, str, str, str, str]
+#: (form, question, value, day, language, form version, n): a row of the tally table.
+Row = tuple[str, str, str, str, str, str, int]
+
+
+def local_day(moment: dt.datetime, tz: ZoneInfo) -> str:
+    """The local calendar day of *moment* in *tz*, as ``YYYY-MM-DD``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(tz).date().isoformat()
+
+
+@dataclass(frozen=True)
+class UnsatisfiedRule:
+    """When a response rates its case unsatisfied: an answer to one of *keys* with one
+    of *codes* (the two lowest points of the satisfaction scale)."""
+
+    keys: frozenset[str]
+    codes: frozenset[str]
+
+
+def unsatisfied_rule(spec: FormSpec) -> UnsatisfiedRule | None:
+    """The rule of *spec*'s satisfaction dimension, or None when it has none."""
+    found = next((d for d in dimensions(spec) if d.name == SATISFACTION), None)
+    if found is None:
+        return None
+    return UnsatisfiedRule(frozenset(found.keys), found.scale.bottom2)
+
+
+def response_counts(rows: Iterable[AnswerRow], case: bool = False,
+                    unsatisfied: bool = False) -> Counter[tuple[str, str]]:
+    """What one response adds, by (question, value): itself, each answer key it
+    answered, each value it gave (*rows*: :func:`vnform.answers.answer_rows`), and its
+    case rating when it rated one (*unsatisfied*: :func:`rates_unsatisfied`)."""
+    counts: Counter[tuple[str, str]] = Counter({(RESPONSES, ANSWERED): 1})
+    answered: set[str] = set()
+    for row in rows:
+        answered.add(row.question)
+        if row.value is not None:
+            counts[(row.question, row.value)] += 1
+    for key in answered:
+        counts[(key, ANSWERED)] += 1
+    if case:
+        counts[(CASES, ANSWERED)] += 1
+        if unsatisfied:
+            counts[(CASES, UNSATISFIED)] += 1
+    return counts
+
+
+def rates_unsatisfied(spec: FormSpec, answers: Answers) -> bool:
+    """Whether *answers* give a satisfaction question of *spec* one of the two lowest
+    points of its scale."""
+    rule = unsatisfied_rule(spec)
+    if rule is None:
+        return False
+    for key in rule.keys:
+        value = answers.get(key)
+        values = value if isinstance(value, list) else [value]
+        if any(v in rule.codes for v in values):
+            return True
+    return False
+
+
+def tally_rows(form_id: str, version: str, day: str, language: str,
+               counts: Mapping[tuple[str, str], int]) -> list[Row]:
+    """The rows that add *counts* for *day* and for all days, sorted by key (so that
+    concurrent writers lock shared rows in the same order and never deadlock)."""
+    rows = [(form_id, question, value, when, language, version, n)
+            for (question, value), n in counts.items() if n
+            for when in (day, ALL_DAYS)]
+    rows.sort()
+    return rows
+
+
+def merge(batch: Iterable[tuple[str, str, str, str, Mapping[tuple[str, str], int]]],
+          form_id: str) -> list[Row]:
+    """The rows adding many responses' counts at once: *batch* holds
+    (version, day, language, counts) per response (a bulk load)."""
+    total: Counter[Key] = Counter()
+    for version, day, language, counts in batch:
+        for (question, value), n in counts.items():
+            total[(question, value, day, language, version)] += n
+            total[(question, value, ALL_DAYS, language, version)] += n
+    return sorted((form_id, *key, n) for key, n in total.items() if n)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A kept figure that differs from a recount of the raw answers."""
+
+    form_id: str
+    what: str
+    kept: int | str
+    recounted: int | str
+
+    def __str__(self) -> str:
+        return f"{self.form_id}: {self.what}: kept {self.kept}, recounted {self.recounted}"
+
+
+def describe(question: str, value: str, day: str, language: str, version: str) -> str:
+    """A counter's key in words, for ``vnform tallies verify``."""
+    if question == RESPONSES:
+        what = "responses"
+    elif question == CASES:
+        what = "cases rated unsatisfied" if value == UNSATISFIED else "cases rated"
+    elif value == ANSWERED:
+        what = f"responses that answered {question}"
+    else:
+        what = f"answers {question} = {value!r}"
+    return f"{what}, {f'day {day}' if day else 'all days'}, language {language}, " \
+        f"version {version}"
+
+
+def with_all_days(daily: Iterable[Row]) -> dict[tuple[str, ...], int]:
+    """Daily rows and the all-days rows they sum to, by (form, question, value, day,
+    language, version)."""
+    found: Counter[tuple[str, ...]] = Counter()
+    for form_id, question, value, day, language, version, n in daily:
+        if day == ALL_DAYS:
+            raise ValueError("a recount gives daily rows only")
+        found[(form_id, question, value, day, language, version)] += n
+        found[(form_id, question, value, ALL_DAYS, language, version)] += n
+    return dict(found)
+
+
+def differences(kept: Iterable[Row], recounted_daily: Iterable[Row]) -> list[Difference]:
+    """Every counter that differs between *kept* (the tally table) and a recount of the
+    raw answers (daily rows; the all-days rows are their sums), sorted by key."""
+    expected = with_all_days(recounted_daily)
+    have = {tuple(row[:6]): row[6] for row in kept}
+    found = []
+    for key in sorted(set(expected) | set(have)):
+        if have.get(key, 0) != expected.get(key, 0):
+            found.append(Difference(key[0], describe(*key[1:]), have.get(key, 0),
+                                    expected.get(key, 0)))
+    return found
