@@ -90,6 +90,11 @@ def statements(url: str) -> list[str]:
     from vnform.app import create_app
     from vnform.settings import Settings
 
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    # Tortoise caches INSERT statements per connection name, not per engine: this
+    # process may have run the other engine's app under the same name before.
+    EXECUTOR_CACHE.clear()
     settings = Settings(forms_dir=FORMS, database_url=url, secret_key=SECRET,
                         migrate=not url.startswith("sqlite"))
     with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:

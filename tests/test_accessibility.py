@@ -98,6 +98,8 @@ STATES: dict[str, Callable[[Any], None]] = {
     "sign-in": plain("/admin/login"),
     "forms list": signed_in("/admin"),
     "dashboard": signed_in(f"/admin/forms{SURVEY.removeprefix('/f')}"),
+    "dashboard of a segment (counted live)":
+        signed_in(f"/admin/forms{SURVEY.removeprefix('/f')}?segment=dung_han:yes"),
     "responses": signed_in(f"/admin/forms{SURVEY.removeprefix('/f')}/responses"),
     "indicators": signed_in("/admin/indicators"),
     "audit log": signed_in("/admin/audit"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +42,10 @@ questions:
   - {id: y_kien, type: textarea, label: Ý kiến}
 """
 URL = "/f/dem"
+#: A later version of FORM: a choice and a date question more.
+FORM_V2 = FORM.replace("{value: tv, label: TV}]}",
+                       "{value: tv, label: TV}, {value: loa, label: Loa}]}") \
+    + "  - {id: ngay, type: date, label: Ngày}\n"
 
 
 # --- what one response adds (pure) ---------------------------------------------------
@@ -180,8 +185,9 @@ def test_a_submission_whose_transaction_fails_is_not_counted(served, rows, monke
     with pytest.raises(RuntimeError):
         send(client, {"hai_long": "4"})
     assert rows("select count(*) from response") == [(0,)]
-    assert rows("select count(*) from form_tally") == [(0,)]
+    assert rows("select responses, changes from form_tally") == [(0, 0)]
     assert rows("select count(*) from tally") == [(0,)]
+    assert rows("select count(*) from answer_sheet") == [(0,)]
 
 
 def test_a_full_form_counts_nothing_more(served, rows) -> None:
@@ -275,6 +281,7 @@ def test_upgrading_counts_the_responses_already_stored(tmp_path: Path) -> None:
         assert db.execute("select responses from form_tally").fetchall() == [(1,)]
         assert db.execute("select n from tally where question = 'diem' and value = '5' "
                           "and day = ''").fetchall() == [(1,)]
+        assert db.execute("select count(*) from answer_sheet").fetchall() == [(1,)]
 
 
 # --- reads apart from writes ----------------------------------------------------------
@@ -288,8 +295,9 @@ def test_a_read_in_progress_never_holds_a_submission(database_url, forms_dir, wr
     async def run() -> tuple[int, bool]:
         async with reading.snapshot() as read:  # an official's long read, still open
             await read("SELECT COUNT(*) FROM answer")
+            counting = await store.counting([spec], HCM)
             return await asyncio.wait_for(  # a guard against a hang, not a timing
-                store.submit(spec, "t" * 32, "vi", {"hai_long": "3"}, HCM), timeout=60)
+                store.submit(spec, "t" * 32, "vi", {"hai_long": "3"}, counting), timeout=60)
 
     response_id, stored = with_store(database_url, run)
     assert stored
@@ -351,3 +359,231 @@ def test_demo_leaves_statistics_for_the_planner(served, database_url, forms_dir,
         analysed = database.rows("select distinct tbl from sqlite_stat1 "
                                  "where tbl in ('tally', 'answer')")
     assert sorted(r[0] for r in analysed) == ["answer", "tally"]
+
+
+# --- pages that never read the raw responses ----------------------------------------
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement sent while the block runs (by the app too, in its thread)."""
+    from tortoise.backends.asyncpg import client as asyncpg_client
+    from tortoise.backends.sqlite import client as sqlite_client
+
+    sent: list[str] = []
+    saved: list[tuple[Any, str, Any]] = []
+
+    def spy(owner: Any, name: str) -> None:
+        original = getattr(owner, name)
+
+        async def recorded(*args: Any, **kwargs: Any) -> Any:
+            sent.append(next(a for a in args if isinstance(a, str)))
+            return await original(*args, **kwargs)
+
+        saved.append((owner, name, original))
+        setattr(owner, name, recorded)
+
+    for module in (sqlite_client, asyncpg_client):
+        for cls in vars(module).values():
+            if isinstance(cls, type) and cls.__module__ == module.__name__:
+                for name in ("execute_query", "execute_query_dict", "execute_many",
+                             "execute_insert"):
+                    if name in vars(cls):
+                        spy(cls, name)
+    spy(reading, "_run")
+    try:
+        yield sent
+    finally:
+        for owner, name, original in reversed(saved):
+            setattr(owner, name, original)
+
+
+def reads_responses(sql: str) -> bool:
+    words = sql.lower().replace('"', " ").replace(",", " ").split()
+    return any(table in words for table in ("response", "answer", "tally"))
+
+
+def test_the_home_page_and_a_capped_form_never_read_the_responses(served, rows) -> None:
+    client = served("max_responses: 1000\n")
+    send(client, {"hai_long": "4"})
+    client.cookies.clear()
+    with statements() as sent:
+        assert client.get("/").status_code == 200
+        assert client.get(URL).status_code == 200
+    assert sent and not [sql for sql in sent if reads_responses(sql)]
+
+
+def test_an_unchanged_feed_answers_304_without_computing_a_figure(
+        served, api_token, forms_dir) -> None:
+    served("open_data: true\n")
+    token = api_token("he-thong", forms=forms_dir)
+    client = served("open_data: true\n")
+    send(client, {"hai_long": "4"})
+    headers = {"Authorization": f"Bearer {token}"}
+    for path in ("/api/v1/indicators?period=2026", "/open-data/indicators.json?period=2026"):
+        first = client.get(path, headers=headers)
+        assert first.status_code == 200
+        with statements() as sent:
+            again = client.get(path, headers={**headers, "If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+        assert not [sql for sql in sent if reads_responses(sql)], sent
+        send(client, {"hai_long": "5"})
+        changed = client.get(path, headers={**headers, "If-None-Match": first.headers["etag"]})
+        assert changed.status_code == 200 and changed.headers["etag"] != first.headers["etag"]
+
+
+def test_segment_figures_are_read_through_the_indexes_made_for_them(database_url) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("reads SQLite's query plans")
+    import sqlite3 as sqlite
+
+    with sqlite.connect(database_url.removeprefix("sqlite://")) as db:
+        plan = " ".join(row[3] for row in db.execute(
+            "EXPLAIN QUERY PLAN SELECT a.question, a.value, COUNT(*) FROM answer s "
+            "JOIN answer a ON a.response_id = s.response_id WHERE s.form_id = ? "
+            "AND s.question = ? AND s.value = ? GROUP BY a.question, a.value",
+            ("dem", "hai_long", "1")))
+    assert "COVERING INDEX answer_segment" in plan
+    assert "COVERING INDEX answer_response" in plan
+
+
+def test_a_segmented_view_says_it_is_counted_live(served, add_official) -> None:
+    from conftest import sign_in
+
+    add_official("admin@so.gov.vn")
+    client = served()
+    for rating in ("1", "4", "4"):
+        send(client, {"hai_long": rating})
+    sign_in(client, "admin@so.gov.vn")
+    plain = client.get("/admin/forms/dem?lang=en")
+    segmented = client.get("/admin/forms/dem?lang=en&segment=hai_long:4")
+    assert 'id="live-note"' not in plain.text
+    assert 'id="live-note"' in segmented.text and "Counted live" in segmented.text
+    assert '<p class="big-number">&lt; 5</p>' in segmented.text  # 2 of 3, masked
+
+
+# --- answer sheets: a segment counted from one row per response ----------------------
+
+def layout_of_form(text: str, write_form, forms_dir: Path) -> Any:
+    from vnform import sheets
+    from vnform.registry import Registry
+
+    write_form(text)
+    return Registry.load(forms_dir).forms["dem"], sheets
+
+
+def test_a_layout_grows_and_never_moves_a_column(write_form, forms_dir) -> None:
+    spec, sheets = layout_of_form(FORM, write_form, forms_dir)
+    first = sheets.extended(sheets.Layout(), spec)
+    assert first.marks[:6] == (("hai_long", "1"), ("hai_long", "2"), ("hai_long", "3"),
+                               ("hai_long", "4"), ("hai_long", "5"), ("hai_long", ""))
+    assert first.numbers == ("tuoi",) and first.dates == ()
+    later, _ = layout_of_form(FORM_V2, write_form, forms_dir)
+    grown = sheets.extended(first, later)
+    assert grown.marks[:len(first.marks)] == first.marks  # nothing moved
+    assert grown.marks[len(first.marks):] == (("kenh", "loa"), ("ngay", ""))
+    assert grown.dates == ("ngay",)
+    assert sheets.Layout.from_json(grown.to_json()) == grown
+
+
+def test_a_sheet_marks_values_and_answers_and_holds_numbers(write_form, forms_dir) -> None:
+    spec, sheets = layout_of_form(FORM, write_form, forms_dir)
+    layout = sheets.extended(sheets.Layout(), spec)
+    from vnform.answers import answer_rows
+
+    ((part, marks, numbers, dates),) = sheets.sheet_rows(layout, answer_rows(
+        spec, {"hai_long": "4", "kenh": ["web", "tv"], "tuoi": "30", "y_kien": "Tốt"}))
+    marked = {layout.marks[i] for i, m in enumerate(marks[:len(layout.marks)]) if m}
+    assert marked == {("hai_long", "4"), ("hai_long", ""), ("kenh", "web"), ("kenh", "tv"),
+                      ("kenh", ""), ("tuoi", ""), ("y_kien", "")}
+    assert part == 0 and numbers[0] == 30.0 and set(numbers[1:]) == {None}
+    assert set(dates) == {None}
+
+
+def test_a_wide_form_spreads_its_sheet_over_several_rows(write_form, forms_dir) -> None:
+    many = "\n".join(f"  - {{id: q{i}, type: rating, max: 5, label: Q{i}}}" for i in range(30))
+    spec, sheets = layout_of_form(FORM.split("questions:")[0] + "questions:\n" + many + "\n",
+                                  write_form, forms_dir)
+    layout = sheets.extended(sheets.Layout(), spec)
+    assert len(layout.marks) == 30 * 6 and layout.parts == 2
+    from vnform.answers import answer_rows
+
+    rows = sheets.sheet_rows(layout, answer_rows(spec, {"q29": "5"}))
+    assert [part for part, *_ in rows] == [0, 1]
+    assert sum(sum(marks) for _part, marks, _n, _d in rows) == 2  # q29=5, q29 answered
+
+
+def recount(rows: Callable[..., list[tuple[Any, ...]]], question: str, value: str,
+            language: str | None = None) -> dict[str, Any]:
+    """A segment's figures counted the plain way, from the answer rows."""
+    members = {i for (i,) in rows(
+        "select r.id from response r join answer a on a.response_id = r.id where "
+        "a.question = ? and a.value = ?" + (" and r.language = ?" if language else ""),
+        *([question, value, language] if language else [question, value]))}
+    counts: dict[str, dict[str, int]] = {}
+    answered: dict[str, set[int]] = {}
+    numbers: dict[str, list[float]] = {}
+    for response_id, key, answer, number in rows(
+            "select response_id, question, value, number from answer"):
+        if response_id not in members:
+            continue
+        answered.setdefault(key, set()).add(response_id)
+        if answer is not None:
+            counts.setdefault(key, {})[answer] = counts.get(key, {}).get(answer, 0) + 1
+            if number is not None:
+                numbers.setdefault(key, []).append(number)
+    return {"responses": len(members), "answered": {k: len(v) for k, v in answered.items()},
+            "counts": counts, "numbers": numbers}
+
+
+def test_segment_figures_equal_a_recount_across_versions_and_languages(
+        served, write_form, make_client, forms_dir, rows, database_url) -> None:
+    from vnform.filters import Filters
+    from vnform.registry import Registry
+    from vnform.store import segments
+
+    client = served()
+    answers = [({"hai_long": "4", "kenh": ["web", "tv"], "tuoi": "30", "y_kien": "Tốt"}, "vi"),
+               ({"hai_long": "4", "tuoi": "41"}, "en"), ({"hai_long": "2", "kenh": ["tv"]}, "vi"),
+               ({"hai_long": "4", "kenh": ["zalo"], "tuoi": "20"}, "vi")]
+    for given, lang in answers:
+        client.cookies.clear()
+        citizen = Citizen(client)
+        citizen.open(f"{URL}?lang={lang}")
+        assert citizen.post(URL, given).status_code == 303
+    write_form(FORM_V2)  # a new version: a new choice and a new date question
+    client = make_client(forms_dir)
+    for given in ({"hai_long": "4", "kenh": ["loa"], "ngay": "2026-01-02"},
+                  {"hai_long": "4", "tuoi": "25", "ngay": "2025-12-31"}):
+        assert send(client, given).status_code == 303
+    spec = Registry.load(forms_dir).forms["dem"]
+
+    async def figures(language: str | None, value: str) -> Any:
+        return await segments.figures(spec, Filters(language=language,
+                                                    segment=("hai_long", value)))
+
+    # "4": most responses (its sheets are swept); "2": a few (read one by one).
+    for language, value in ((None, "4"), ("vi", "4"), (None, "2")):
+        found = with_store(database_url, lambda language=language, value=value:
+                           figures(language, value))
+        expected = recount(rows, "hai_long", value, language)
+        assert found.responses == expected["responses"]
+        assert found.counts == {k: v for k, v in expected["counts"].items()
+                                if k not in ("tuoi", "ngay")}
+        assert found.answered == expected["answered"]
+        ages = sorted(expected["numbers"].get("tuoi", []))
+        if ages:
+            assert (found.numbers["tuoi"].n, found.numbers["tuoi"].min,
+                    found.numbers["tuoi"].max) == (len(ages), ages[0], ages[-1])
+            middle = ages[(len(ages) - 1) // 2:len(ages) // 2 + 1]
+            assert found.numbers["tuoi"].median == sum(middle) / len(middle)
+    assert with_store(database_url, lambda: figures(None, "4")).dates["ngay"] == \
+        (2, "2025-12-31", "2026-01-02")
+
+
+def test_answers_stored_before_their_form_was_laid_out_get_their_sheets_at_start(
+        write_form, forms_dir, make_client, seed, rows) -> None:
+    seed("dem", {"hai_long": "4"})  # no server has laid the form out yet
+    assert rows("select count(*) from answer_sheet") == [(1,)]  # an empty sheet
+    write_form(FORM)
+    make_client(forms_dir)  # lays the form out: the stored answer fills a column
+    assert rows("select sum(c0 + c1 + c2 + c3 + c4 + c5) from answer_sheet") == [(2,)]

@@ -54,13 +54,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                        settings.read_timeout or None)
         async with RegisterTortoise(app, config=config):
             await store.record_versions(registry.forms.values())
+            counting = await store.counting(registry.forms.values(), ZoneInfo(settings.timezone))
             tally_zones = await _tally_zones(settings.timezone)
             purger = asyncio.create_task(
                 _purge_drafts(dt.timedelta(seconds=settings.session_max_age))
             )
             try:
                 yield {"registry": registry, "templates": templates, "settings": settings,
-                       "tz": ZoneInfo(settings.timezone), "tally_zones": tally_zones}
+                       "tz": counting.tz, "counting": counting, "tally_zones": tally_zones}
             finally:
                 purger.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -4,9 +4,10 @@ Tortoise copies class docstrings and ``#:`` comments into SQL comments, and its 
 migration runner splits statements at every semicolon, comments included: keep
 semicolons out of those texts.
 
-Two more tables hold the tallies that results read (``tally`` and ``form_tally``): they
-are keyed by several columns, which a model cannot say, so migration 0005 creates them
-in SQL and :mod:`vnform.store.tallies` reads and writes them.
+Three more tables hold what results read: the tallies (``tally``, ``form_tally``) and
+the answer sheets (``answer_sheet``). They are keyed by several columns, which a model
+cannot say, so migration 0005 creates them in SQL, and :mod:`vnform.store.tallies` and
+:mod:`vnform.store.sheets` read and write them.
 """
 
 from __future__ import annotations

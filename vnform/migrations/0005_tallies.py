@@ -1,5 +1,5 @@
-"""Tallies: counters kept as answers arrive (vnform.store.tallies), and answer indexes
-made for segments. Written by hand: tortoise would rebuild the whole answer table on
+"""Tallies: counters kept as answers arrive (vnform.store.tallies), answer sheets and
+answer indexes made for segments (vnform.store.sheets, vnform.store.segments). Written by hand: tortoise would rebuild the whole answer table on
 SQLite to drop one index, and cannot create tables keyed by several columns."""
 
 import os
@@ -13,7 +13,7 @@ from tortoise.migrations import operations as ops
 #: The index tortoise made for the foreign key (the same name on every engine).
 FOREIGN_KEY_INDEX = "idx_answer_respons_aae647"
 
-TALLY_SQLITE = """
+TALLY = """
 CREATE TABLE IF NOT EXISTS "tally" (
     "form_id" VARCHAR(80) NOT NULL,
     "question" VARCHAR(130) NOT NULL,
@@ -23,19 +23,7 @@ CREATE TABLE IF NOT EXISTS "tally" (
     "form_version" VARCHAR(16) NOT NULL,
     "n" BIGINT NOT NULL,
     PRIMARY KEY ("form_id", "question", "value", "day", "language", "form_version")
-) WITHOUT ROWID
-"""
-TALLY_POSTGRES = """
-CREATE TABLE IF NOT EXISTS "tally" (
-    "form_id" VARCHAR(80) NOT NULL,
-    "question" VARCHAR(130) NOT NULL,
-    "value" VARCHAR(100) NOT NULL,
-    "day" VARCHAR(10) NOT NULL,
-    "language" VARCHAR(8) NOT NULL,
-    "form_version" VARCHAR(16) NOT NULL,
-    "n" BIGINT NOT NULL,
-    PRIMARY KEY ("form_id", "question", "value", "day", "language", "form_version")
-) WITH (fillfactor = 70)
+){options}
 """
 FORM_TALLY = """
 CREATE TABLE IF NOT EXISTS "form_tally" (
@@ -43,9 +31,33 @@ CREATE TABLE IF NOT EXISTS "form_tally" (
     "responses" BIGINT NOT NULL,
     "changes" BIGINT NOT NULL,
     "last_at" {timestamp},
-    "timezone" VARCHAR(64) NOT NULL
+    "timezone" VARCHAR(64) NOT NULL,
+    "layout" TEXT
 ){options}
 """
+
+
+def answer_sheet(sqlite: bool) -> str:
+    """One row per response (and part) with its answers as columns (vnform.sheets)."""
+    from vnform.sheets import DATE_COLUMNS, MARK_COLUMNS, NUMBER_COLUMNS
+
+    columns = [
+        '"form_id" VARCHAR(80) NOT NULL',
+        '"response_id" BIGINT NOT NULL REFERENCES "response" ("id") ON DELETE CASCADE',
+        '"part" SMALLINT NOT NULL',
+        '"form_version" VARCHAR(16) NOT NULL',
+        '"day" VARCHAR(10) NOT NULL',
+        '"language" VARCHAR(8) NOT NULL',
+        *(f'"{c}" {"INTEGER" if sqlite else "SMALLINT"} NOT NULL DEFAULT 0'
+          for c in MARK_COLUMNS),
+        *(f'"{c}" {"REAL" if sqlite else "DOUBLE PRECISION"}' for c in NUMBER_COLUMNS),
+        *(f'"{c}" VARCHAR(10)' for c in DATE_COLUMNS),
+        # A form's sheets together, in order of response: a large segment is read in
+        # one sweep, a small one row by row.
+        'PRIMARY KEY ("form_id", "response_id", "part")',
+    ]
+    return (f'CREATE TABLE IF NOT EXISTS "answer_sheet" ({", ".join(columns)})'
+            + (" WITHOUT ROWID" if sqlite else ""))
 
 
 class DropForeignKeyIndex(ops.AlterField):
@@ -63,23 +75,28 @@ class DropForeignKeyIndex(ops.AlterField):
 
 
 async def create_tallies(apps, schema_editor):
-    """Create the tally tables and count every response already stored, by day in the
-    deployment's time zone (VNFORM_TIMEZONE, as `vnform migrate` runs with it)."""
+    """Create the tally and sheet tables, and count every response already stored, by day
+    in the deployment's time zone (VNFORM_TIMEZONE, as `vnform migrate` runs with it)."""
     from vnform.settings import Settings
     from vnform.store import tallies
 
     client = schema_editor.client
     sqlite = client.capabilities.dialect == "sqlite"
-    await client.execute_script(TALLY_SQLITE if sqlite else TALLY_POSTGRES)
+    # SQLite: a form's counters together in key order. PostgreSQL: room on each page,
+    # so that increments are heap-only updates that stay compact without autovacuum.
+    await client.execute_script(TALLY.format(
+        options=" WITHOUT ROWID" if sqlite else " WITH (fillfactor = 70)"))
     await client.execute_script(FORM_TALLY.format(
         timestamp="TIMESTAMP" if sqlite else "TIMESTAMPTZ",
         options=" WITHOUT ROWID" if sqlite else " WITH (fillfactor = 70)"))
+    await client.execute_script(answer_sheet(sqlite))
     zone = ZoneInfo(os.environ.get("VNFORM_TIMEZONE") or Settings().timezone)
     await tallies.rebuild(zone, conn=client)
     await client.execute_script("ANALYZE")
 
 
 async def drop_tallies(apps, schema_editor):
+    await schema_editor.client.execute_script('DROP TABLE IF EXISTS "answer_sheet"')
     await schema_editor.client.execute_script('DROP TABLE IF EXISTS "tally"')
     await schema_editor.client.execute_script('DROP TABLE IF EXISTS "form_tally"')
 

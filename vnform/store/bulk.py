@@ -21,8 +21,9 @@ from tortoise.transactions import in_transaction
 
 from vnform import tallying
 from vnform.answers import Answers, answer_rows
+from vnform.sheets import Layout
 from vnform.spec import FormSpec
-from vnform.store import tallies
+from vnform.store import sheets, tallies
 from vnform.store.database import WRITE, insert_rows, placeholders
 from vnform.store.responses import ANSWER_COLUMNS, record_versions
 
@@ -42,10 +43,11 @@ async def insert_responses(spec: FormSpec,
     if batch < 1:
         raise ValueError("the batch size must be 1 or more")
     await record_versions([spec])
+    layout = (await tallies.counting([spec], tz)).layout(spec.id)
     stored = 0
     items = iter(responses)
     while chunk := list(islice(items, batch)):
-        await _insert_batch(spec, chunk, tz)
+        await _insert_batch(spec, chunk, tz, layout)
         stored += len(chunk)
         if progress is not None:
             progress(stored)
@@ -57,15 +59,17 @@ RESPONSE_COLUMNS = ("form_id", "form_version", "token", "language", "submitted_a
 
 
 async def _insert_batch(spec: FormSpec, chunk: list[tuple[dt.datetime, str, Answers]],
-                        tz: ZoneInfo) -> None:
+                        tz: ZoneInfo, layout: Layout) -> None:
     # Tokens are fresh (never from a seed), so that runs can be added to one database.
     tokens = [secrets.token_urlsafe(24) for _ in chunk]
     heads = [(spec.id, spec.version, token, language, at)
              for token, (at, language, _answers) in zip(tokens, chunk, strict=True)]
     answers_of = [answer_rows(spec, answers) for _at, _language, answers in chunk]
+    days = [tallying.local_day(at, tz) for at, _language, _answers in chunk]
     counts = tallying.merge(
-        ((spec.version, tallying.local_day(at, tz), language, tallying.response_counts(rows))
-         for (at, language, _answers), rows in zip(chunk, answers_of, strict=True)), spec.id)
+        ((spec.version, day, language, tallying.response_counts(rows))
+         for (_at, language, _answers), rows, day in zip(chunk, answers_of, days, strict=True)),
+        spec.id)
     async with in_transaction(WRITE) as conn:
         await _insert(conn, "response", RESPONSE_COLUMNS, heads)
         ids = await _ids_by_token(conn, tokens)
@@ -74,6 +78,11 @@ async def _insert_batch(spec: FormSpec, chunk: list[tuple[dt.datetime, str, Answ
                 for row in answer_list]
         if rows:
             await _insert(conn, "answer", ANSWER_COLUMNS, rows)
+        await sheets.add_sheets(conn, [
+            record for token, (_at, language, _answers), answer_list, day
+            in zip(tokens, chunk, answers_of, days, strict=True)
+            for record in sheets.sheet_records(spec.id, ids[token], spec.version, day,
+                                               language, layout, answer_list)])
         await tallies.add_many(conn, spec.id, counts, len(chunk),
                                max(at for at, _language, _answers in chunk), tz)
 

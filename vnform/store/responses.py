@@ -17,7 +17,7 @@ from vnform.answers import Answers, StoredResponse, answer_rows
 from vnform.filters import Filters
 from vnform.models import Draft, FormVersion, Invitation, Response
 from vnform.spec import FormSpec
-from vnform.store import reading, tallies
+from vnform.store import reading, sheets, tallies
 from vnform.store.database import WRITE, insert_rows, placeholders
 
 #: Columns of an answer row, in the order the raw inserts give them.
@@ -110,13 +110,15 @@ async def case_rated(form_id: str, case_code: str) -> bool:
     return await Response.filter(form_id=form_id, case_code=case_code).exists()
 
 
-async def submit(spec: FormSpec, token: str, language: str, answers: Answers, tz: ZoneInfo,
-                 limit: int | None = None, case_code: str | None = None,
+async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
+                 counting: tallies.Counting, limit: int | None = None,
+                 case_code: str | None = None,
                  invitation_id: int | None = None) -> tuple[int, bool]:
     """Store a response once per token: (response id, whether this call stored it).
 
-    The response, its answers and its tallies (counted by day in *tz*) are stored in
-    one transaction: together or not at all. With a *limit*, the form's response
+    The response, its answers, its answer sheet and its tallies (counted by day in the
+    deployment's time zone: *counting*) are stored in one transaction: together or
+    not at all. With a *limit*, the form's response
     counter refuses to pass it (:class:`FormFull`), exactly, however many submissions
     run at once: its row is updated under a lock (PostgreSQL) or by the one writer
     (SQLite).
@@ -132,8 +134,10 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers, tz
         return existing, False
     rows = answer_rows(spec, answers)
     now = dt.datetime.now(dt.UTC)
+    day = tallying.local_day(now, counting.tz)
+    layout = counting.layout(spec.id)
     counts = tallying.tally_rows(
-        spec.id, spec.version, tallying.local_day(now, tz), language,
+        spec.id, spec.version, day, language,
         tallying.response_counts(rows, case=case_code is not None, unsatisfied=(
             case_code is not None and tallying.rates_unsatisfied(spec, answers))))
     try:
@@ -153,10 +157,12 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers, tz
                 await insert_rows(conn, "answer", ANSWER_COLUMNS, [
                     (response.id, spec.id, row.question, row.value, row.number, row.text)
                     for row in rows])
+            await sheets.add_sheets(conn, sheets.sheet_records(
+                spec.id, response.id, spec.version, day, language, layout, rows))
             await Draft.filter(token=token).using_db(conn).delete()
             # Last, just before the commit: the shared counters stay locked (PostgreSQL)
             # only as long as it takes to commit.
-            if not await tallies.count_response(conn, spec.id, now, tz, limit):
+            if not await tallies.count_response(conn, spec.id, now, counting.tz, limit):
                 raise FormFull(spec.id)
             await tallies.add_counts(conn, counts)
     except (IntegrityError, CaseRated):

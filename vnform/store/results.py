@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from vnform.answers import StoredResponse
 from vnform.filters import Filters
 from vnform.models import Answer, Response
-from vnform.spec import FormSpec
+from vnform.spec import NUMBER_TYPES, FormSpec
 from vnform.store import reading, segments, tallies
 from vnform.store.responses import response_where
+from vnform.summary import number_stats, value_range
 from vnform.tallying import ANSWERED, RESPONSES
 
 __all__ = [
@@ -46,11 +47,18 @@ async def form_activity(form_ids: Iterable[str], tz: ZoneInfo) -> dict[str, Form
             for form_id, total in totals.items()}
 
 
-async def results(spec: FormSpec, filters: Filters, tz: ZoneInfo) -> tallies.Figures:
-    """The figures of a results view: from the counters, or counted live for a segment."""
+async def results(spec: FormSpec, filters: Filters) -> tallies.Figures:
+    """The figures of a results view: from the counters (numbers and dates from their
+    histograms), or counted live for a segment."""
     if filters.segment:
-        return await segments.figures(spec, filters, tz)
-    return await tallies.figures(spec.id, filters)
+        return await segments.figures(spec, filters)
+    found = await tallies.figures(spec.id, filters)
+    return replace(
+        found,
+        numbers={q.id: number_stats(found.counts.get(q.id, {}))
+                 for q in spec.questions if q.type in NUMBER_TYPES},
+        dates={q.id: value_range(found.counts.get(q.id, {}))
+               for q in spec.questions if q.type == "date"})
 
 
 def _segment_join(form_id: str, filters: Filters, tz: ZoneInfo) -> tuple[str, str, list[Any]]:

@@ -1,29 +1,35 @@
-"""Segments ("only those who answered X"), counted live from the raw answers.
+"""Segments ("only those who answered X"), counted live from the answer sheets.
 
-A segment's figures need the joint distribution of two questions' answers, which no
-counter keeps: adding one per pair of answers would multiply every submission's
-writes by the number of questions. So a segmented view is counted when it is asked
-for, through the index made for it: ``answer_segment`` (form, question, value,
-response) lists the segment's responses without reading the table, and
-``answer_response`` (response, question, value) gives each one's answers the same way.
-On PostgreSQL the reads run with hash and merge joins off: with the statistics a
-server without autovacuum may have, the planner misjudges how many answers a response
-has and would rather read the whole answer table.
+A segment's figures need two questions' answers together, which no counter keeps:
+keeping one per pair of answers would multiply every submission's writes. So a
+segmented view is counted when it is asked for, from structures made for it:
 
-The pages say that a segmented view is counted live, and how long it took.
+- the ``answer_segment`` index (form, question, value, response) lists the segment's
+  responses without reading the table;
+- each of those responses' *answer sheet* (:mod:`vnform.sheets`: one row, a column per
+  choice value, "answered" mark, number and date) is read by its key, and the sheets'
+  columns are summed: no row of answers to sort, whatever the segment's size.
+
+Medians need the segment's numbers in order: one small sorted read per number
+question. On PostgreSQL the reads run with hash and merge joins off: with the
+statistics a server without autovacuum may have, the planner would rather read whole
+tables than follow the indexes. The pages say that a segmented view is counted live,
+and how long it took.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from vnform.filters import Filters
+from vnform.sheets import ANSWERED, MARK_COLUMNS, Layout
 from vnform.spec import FormSpec
 from vnform.store import reading
-from vnform.store.responses import response_where
-from vnform.store.tallies import Figures, day_sql
+from vnform.store.sheets import number_column, sums_sql
+from vnform.store.tallies import Figures, key_filters
+from vnform.summary import NumberStats
+from vnform.tallying import RESPONSES
 
 __all__ = ["figures"]
 
@@ -31,51 +37,118 @@ __all__ = ["figures"]
 PLANNER = ("enable_hashjoin = off", "enable_mergejoin = off")
 
 
-async def figures(spec: FormSpec, filters: Filters, tz: ZoneInfo) -> Figures:
+async def figures(spec: FormSpec, filters: Filters) -> Figures:
     """The figures of the responses of *spec* in *filters*' segment (and its dates,
-    language and version): three statements, as of one moment."""
+    language and version), as of one moment: a few statements, none that sorts the
+    segment's answers."""
     assert filters.segment is not None
     question, value = filters.segment
-    where, params = response_where(spec.id, Filters(
-        filters.since, filters.until, filters.language, filters.version), tz)
-    # From the segment's answers (the answer_segment index) to its responses' times,
-    # and to their other answers (the answer_response index).
-    segment = "s.form_id = ? AND s.question = ? AND s.value = ?"
-    segment_params: list[Any] = [spec.id, question, value]
-    narrowed = bool(filters.since or filters.until or filters.language or filters.version)
-    condition = f"{segment} AND {where}" if narrowed else segment
-    condition_params = [*segment_params, *params] if narrowed else segment_params
-    answers = ("answer s JOIN answer a ON a.response_id = s.response_id"
-               + (" JOIN response r ON r.id = s.response_id" if narrowed else ""))
-    multiple = [q.id for q in spec.questions if q.multiple]
+    clauses, narrowed_params = key_filters(filters, "p.")
+    narrowed = "".join(f" AND {clause}" for clause in clauses)
     async with reading.snapshot(planner=PLANNER) as read:
-        span = await read("SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
-                          "WHERE form_id = ?", [spec.id])
-        first, last = (_aware(v) for v in span[0]) if span and span[0][0] else (None, None)
-        day = day_sql(read.sqlite, tz, first, last)
-        days = await read(
-            f"SELECT {day} AS day, COUNT(*) FROM answer s JOIN response r "
-            f"ON r.id = s.response_id WHERE {segment} AND {where} GROUP BY day ORDER BY day",
-            [*segment_params, *params])
-        counted = await read(f"SELECT a.question, a.value, COUNT(*) FROM {answers} "
-                             f"WHERE {condition} GROUP BY a.question, a.value",
-                             condition_params)
-        # A multiple-choice answer has a row per value: its respondents are counted apart.
-        several = await read(
-            f"SELECT a.question, COUNT(DISTINCT a.response_id) FROM {answers} "
-            f"WHERE {condition} AND a.question IN ({', '.join('?' * len(multiple))}) "
-            "GROUP BY a.question", [*condition_params, *multiple]) if multiple else []
+        stored = await read("SELECT layout FROM form_tally WHERE form_id = ?", [spec.id])
+        layout = Layout.from_json(stored[0][0] if stored else None)
+        source = await _source(read, spec.id, layout, filters)
+
+        def base(part: int) -> tuple[str, list[Any]]:
+            sql, params = source(part)
+            return sql + narrowed, [*params, *narrowed_params]
+
+        sql, params = base(0)
+        days = await read(f"SELECT p.day, COUNT(*) {sql} GROUP BY p.day ORDER BY p.day", params)
+        derived = _derived_answered(spec)
+        totals: list[tuple[str, Any, list[Any]]] = []
+        for part in range(layout.parts):
+            selects, meaning = sums_sql(layout, part, skip=derived)
+            if not selects:
+                continue
+            sql, params = base(part)
+            (row,) = await read(f"SELECT {', '.join(selects)} {sql}", params)
+            values = list(row)
+            for kind, what in meaning:
+                width = {"mark": 1, "number": 4, "date": 3}[kind]
+                totals.append((kind, what, values[:width]))
+                values = values[width:]
+        medians = {}
+        for kind, key, (count, *_rest) in totals:
+            if kind == "number" and count:
+                part, column = number_column(layout, key)
+                n = int(count)
+                sql, params = base(part)
+                middle = await read(
+                    f"SELECT p.{column} {sql} AND p.{column} IS NOT NULL "
+                    f"ORDER BY p.{column} LIMIT ? OFFSET ?", [*params, 2 - n % 2, (n - 1) // 2])
+                medians[key] = sum(float(v) for (v,) in middle) / len(middle)
+    return _figures(totals, medians, days, derived)
+
+
+#: From this share of the form's responses on, a segment's sheets are read in one
+#: sweep of the form's sheets (in key order) rather than one by one through the index.
+SWEEP = 0.25
+
+
+async def _source(read: Any, form_id: str, layout: Layout,
+                  filters: Filters) -> Any:
+    """A function giving, for a part of the sheets, the FROM and WHERE that select the
+    segment's sheets: a sweep of the form's sheets on the segment's own mark when the
+    segment is a large share of the form (and its sheets are one row), else the
+    segment's responses from the ``answer_segment`` index, each sheet by its key."""
+    from vnform.store.tallies import where
+
+    question, value = filters.segment or ("", "")
+    counted, params = where(form_id, Filters(filters.since, filters.until, filters.language,
+                                             filters.version))
+    share = await read(
+        f"SELECT SUM(CASE WHEN question = ? AND value = ? THEN n ELSE 0 END), "
+        f"SUM(CASE WHEN question = ? THEN n ELSE 0 END) FROM tally WHERE {counted} "
+        "AND question IN (?, ?)", [question, value, RESPONSES, *params, question, RESPONSES])
+    members, responses = (int(v or 0) for v in share[0])
+    mark = (question, value)
+    if layout.parts == 1 and mark in layout.marks and responses \
+            and members >= SWEEP * responses:
+        column = MARK_COLUMNS[layout.marks.index(mark)]
+        return lambda part: ("FROM answer_sheet p WHERE p.form_id = ? AND p.part = ? "
+                             f"AND p.{column} = 1", [form_id, part])
+    return lambda part: (
+        "FROM answer s JOIN answer_sheet p ON p.form_id = s.form_id "
+        "AND p.response_id = s.response_id AND p.part = ? WHERE s.form_id = ? "
+        "AND s.question = ? AND s.value = ?", [part, form_id, question, value])
+
+
+def _derived_answered(spec: FormSpec) -> frozenset[str]:
+    """Answer keys whose "answered" is the sum of their value marks (one value per
+    response): summing their own mark would be one column more to add up."""
+    return frozenset(key for q in spec.questions if q.choices and not q.multiple
+                     for key in q.columns)
+
+
+def _figures(totals: list[tuple[str, Any, list[Any]]], medians: dict[str, float],
+             days: list[tuple[Any, ...]], derived: frozenset[str]) -> Figures:
     counts: dict[str, dict[str, int]] = {}
     answered: dict[str, int] = {}
-    for key, answer, n in counted:
-        answered[key] = answered.get(key, 0) + int(n)  # one row per response, or a text
-        if answer is not None:
-            counts.setdefault(key, {})[answer] = int(n)
-    answered.update({key: int(n) for key, n in several})
-    per_day = [(dt.date.fromisoformat(str(d)), int(n)) for d, n in days if d]
-    return Figures(sum(n for _d, n in per_day), counts, answered, per_day, live=True)
-
-
-def _aware(value: Any) -> dt.datetime:
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    numbers: dict[str, NumberStats] = {}
+    dates: dict[str, tuple[int, str | None, str | None]] = {}
+    for kind, what, values in totals:
+        if kind == "mark":
+            key, mark = what
+            n = int(values[0] or 0)
+            if not n:
+                continue
+            if mark == ANSWERED:
+                answered[key] = n
+            else:
+                counts.setdefault(key, {})[mark] = n
+        elif kind == "number":
+            n, total, low, high = values
+            numbers[what] = (NumberStats(int(n), float(total) / int(n), medians[what],
+                                         float(low), float(high)) if n
+                             else NumberStats(0, None, None, None, None))
+        else:
+            n, low, high = values
+            dates[what] = (int(n), low, high) if n else (0, None, None)
+    for key in derived:
+        if by_value := counts.get(key):
+            answered[key] = sum(by_value.values())
+    per_day = [(dt.date.fromisoformat(str(day)), int(n)) for day, n in days if day]
+    return Figures(sum(n for _day, n in per_day), counts, answered, per_day, live=True,
+                   numbers=numbers, dates=dates)

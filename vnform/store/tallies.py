@@ -9,21 +9,23 @@ columns, which tortoise's models cannot say):
   counters sit together in key order; on PostgreSQL a table with free space on its
   pages (``fillfactor``), so that the constant increments are heap-only updates that
   need no vacuum to stay compact.
-- ``form_tally``: one row per form with responses: how many (the ``max_responses``
-  cap counts them, exactly, under concurrency), a change counter (the API's ETag),
-  when the newest arrived, and the time zone its days were counted in.
+- ``form_tally``: one row per form served or answered: how many responses (the
+  ``max_responses`` cap counts them, exactly, under concurrency), a change counter (the
+  API's ETag), when the newest arrived, the time zone its days were counted in, and
+  the layout of its answer sheets.
 
-A submission adds its counters in its own transaction, after its answers and just
-before the commit: the response and its counts are stored together or not at all.
-The ``form_tally`` row is updated first: on PostgreSQL its row lock orders concurrent
-submissions to one form, so they add to shared counters one after the other (and, with
-the rows sorted, could not deadlock anyway); on SQLite one writer runs at a time.
+A submission adds its counters in its own transaction, after its answers (and its
+answer sheet, :mod:`vnform.store.sheets`) and just before the commit: the response and
+its counts are stored together or not at all. The ``form_tally`` row is updated before
+the counters: on PostgreSQL its row lock orders concurrent submissions to one form, so
+they add to shared counters one after the other (and, with the rows sorted, could not
+deadlock anyway); on SQLite one writer runs at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,16 +35,18 @@ from tortoise.transactions import in_transaction
 
 from vnform import tallying
 from vnform.filters import Filters
+from vnform.sheets import Layout, extended
 from vnform.spec import FormSpec
-from vnform.store import reading
+from vnform.store import reading, sheets
 from vnform.store.database import WRITE
 from vnform.store.reading import numbered
+from vnform.summary import NumberStats
 from vnform.tallying import ANSWERED, CASES, RESPONSES, UNSATISFIED, Difference, Row
 
 __all__ = [
-    "Difference", "Figures", "FormTotal", "add_counts", "where", "add_many", "analyze",
-    "count_response", "figures", "form_totals", "period_counts", "rebuild",
-    "recent_responses", "tally_zones", "verify",
+    "Counting", "Difference", "Figures", "FormTotal", "add_counts", "add_many", "analyze",
+    "count_response", "counting", "figures", "form_totals", "period_counts", "rebuild",
+    "key_filters", "recent_responses", "tally_zones", "verify", "where",
 ]
 
 COLUMNS = ("form_id", "question", "value", "day", "language", "form_version", "n")
@@ -58,6 +62,28 @@ def _marks(conn: Any, sql: str) -> str:
 
 
 # --- Writing ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Counting:
+    """How this deployment counts a response: the time zone of its days, and its form's
+    answer sheet layout (:mod:`vnform.sheets`)."""
+
+    tz: ZoneInfo
+    layouts: Mapping[str, Layout] = field(default_factory=dict)
+
+    def layout(self, form_id: str) -> Layout:
+        return self.layouts.get(form_id, Layout())
+
+
+async def counting(specs: Iterable[FormSpec], tz: ZoneInfo) -> Counting:
+    """The :class:`Counting` of *specs*: each form's sheet layout extended with what its
+    spec adds (one short transaction per form, at start)."""
+    layouts = {}
+    for spec in specs:
+        async with in_transaction(WRITE) as conn:
+            layouts[spec.id] = await sheets.lay_out(conn, spec, tz)
+    return Counting(tz, layouts)
+
 
 async def count_response(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
                          limit: int | None = None, count: int = 1) -> bool:
@@ -157,29 +183,33 @@ class Figures:
     #: (local day, responses) for each day with any, oldest first.
     days: list[tuple[dt.date, int]] = field(default_factory=list)
     live: bool = False
+    #: n, mean, median, lowest and highest of each number question.
+    numbers: dict[str, NumberStats] = field(default_factory=dict)
+    #: How many answered each date question, the earliest and the latest.
+    dates: dict[str, tuple[int, str | None, str | None]] = field(default_factory=dict)
+
+
+def key_filters(filters: Filters, prefix: str = "") -> tuple[list[str], list[Any]]:
+    """SQL conditions (and their values) for the filters on key columns that counters
+    and answer sheets share: local days, language, version (*prefix*: a table alias)."""
+    clauses, params = [], []
+    for condition, value in ((f"{prefix}day >= ?", filters.since),
+                             (f"{prefix}day <= ?", filters.until),
+                             (f"{prefix}language = ?", filters.language),
+                             (f"{prefix}form_version = ?", filters.version)):
+        if value:
+            clauses.append(condition)
+            params.append(value.isoformat() if isinstance(value, dt.date) else value)
+    return clauses, params
 
 
 def where(form_id: str, filters: Filters, daily: bool = False) -> tuple[str, list[Any]]:
     """The counters *filters* select: date, language and version are key columns. The
     all-days counters serve unless dates are filtered (or *daily* ones are asked for)."""
-    clauses, params = ["form_id = ?"], [form_id]
-    if filters.since or filters.until or daily:
-        clauses.append("day <> ''")
-        if filters.since:
-            clauses.append("day >= ?")
-            params.append(filters.since.isoformat())
-        if filters.until:
-            clauses.append("day <= ?")
-            params.append(filters.until.isoformat())
-    else:
-        clauses.append("day = ''")
-    if filters.language:
-        clauses.append("language = ?")
-        params.append(filters.language)
-    if filters.version:
-        clauses.append("form_version = ?")
-        params.append(filters.version)
-    return " AND ".join(clauses), params
+    dated = bool(filters.since or filters.until or daily)
+    clauses, params = key_filters(filters)
+    return " AND ".join(["form_id = ?", "day <> ''" if dated else "day = ''", *clauses]), \
+        [form_id, *params]
 
 
 async def figures(form_id: str, filters: Filters) -> Figures:
@@ -327,29 +357,34 @@ def recount_statements(sqlite: bool, form_id: str, day: str,
     return statements
 
 
-async def _rules(run: Any, form_id: str, current: FormSpec | None) -> list[_Rule]:
-    """How each version of *form_id* with rated cases tells an unsatisfied rating: from
-    its stored definition (else the current spec's, for a version never recorded)."""
+async def _specs(run: Any, form_id: str, current: FormSpec | None) -> dict[str, FormSpec]:
+    """The spec of each stored version of *form_id* that can still be read, oldest
+    first, and the current one (a version never recorded has the current spec's)."""
     from vnform.loader import build_from_definition
 
+    found: dict[str, FormSpec] = {}
+    for version, definition in await run(
+            "SELECT version, definition FROM form_version WHERE form_id = ? ORDER BY id",
+            [form_id]):
+        try:
+            found[version] = build_from_definition(_json(definition))
+        except Exception:  # noqa: BLE001 - a definition no longer readable counts as none
+            continue
+    if current is not None:
+        found[current.version] = current
+    return found
+
+
+async def _rules(run: Any, form_id: str, specs: dict[str, FormSpec]) -> list[_Rule]:
+    """How each version of *form_id* with rated cases tells an unsatisfied rating: by
+    its own spec (else the newest, for a version never recorded)."""
     versions = [row[0] for row in await run(
         "SELECT DISTINCT form_version FROM response WHERE form_id = ? "
         "AND case_code IS NOT NULL", [form_id])]
-    if not versions:
-        return []
-    stored = {row[0]: row[1] for row in await run(
-        "SELECT version, definition FROM form_version WHERE form_id = ? ORDER BY id",
-        [form_id])}
-    def built(definition: Any) -> FormSpec | None:
-        try:
-            return build_from_definition(_json(definition))
-        except Exception:  # noqa: BLE001 - a definition no longer readable counts as none
-            return None
-
-    newest = current or (built(list(stored.values())[-1]) if stored else None)
+    newest = list(specs.values())[-1] if specs else None
     found = []
     for version in sorted(versions):
-        spec = (built(stored[version]) if version in stored else None) or newest
+        spec = specs.get(version) or newest
         rule = tallying.unsatisfied_rule(spec) if spec is not None else None
         if rule is not None:
             found.append(_Rule(version, rule))
@@ -363,14 +398,14 @@ def _json(value: Any) -> Any:
 
 
 async def _recount(run: Any, sqlite: bool, form_id: str, tz: ZoneInfo,
-                   current: FormSpec | None) -> list[Row]:
+                   specs: dict[str, FormSpec]) -> list[Row]:
     span = await run("SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
                      "WHERE form_id = ?", [form_id])
     first, last = (_aware(v) for v in span[0]) if span else (None, None)
     day = day_sql(sqlite, tz, first, last)
     rows: list[Row] = []
     for sql, params in recount_statements(sqlite, form_id, day, await _rules(
-            run, form_id, current)):
+            run, form_id, specs)):
         rows.extend((*row[:6], int(row[6])) for row in await run(sql, params))
     return rows
 
@@ -384,17 +419,20 @@ async def _form_ids(run: Any, wanted: Iterable[str] | None) -> list[str]:
 
 async def verify(tz: ZoneInfo, form_ids: Iterable[str] | None = None,
                  specs: dict[str, FormSpec] | None = None) -> list[Difference]:
-    """Every counter that differs from a recount of the raw answers, and every form
-    whose response count or newest time differs, as of one moment."""
+    """Every counter that differs from a recount of the raw answers, every form whose
+    response count, newest time or time zone differs, and every sum of answer sheets
+    that differs from the recount, as of one moment."""
     found: list[Difference] = []
     async with reading.snapshot(timeout=False) as run:
         sqlite = run.sqlite
         for form_id in await _form_ids(run, form_ids):
             kept = [(*row[:6], int(row[6])) for row in await run(
                 f"SELECT {', '.join(COLUMNS)} FROM tally WHERE form_id = ?", [form_id])]
-            recounted = await _recount(run, sqlite, form_id, tz, (specs or {}).get(form_id))
+            versions = await _specs(run, form_id, (specs or {}).get(form_id))
+            recounted = await _recount(run, sqlite, form_id, tz, versions)
             found.extend(tallying.differences(kept, recounted))
             found.extend(await _total_differences(run, form_id, tz))
+            found.extend(await _sheet_differences(run, form_id, recounted))
     return found
 
 
@@ -420,8 +458,9 @@ async def _total_differences(run: Any, form_id: str, tz: ZoneInfo) -> list[Diffe
 async def rebuild(tz: ZoneInfo, form_ids: Iterable[str] | None = None,
                   specs: dict[str, FormSpec] | None = None, conn: Any = None) -> list[str]:
     """Recount the counters of *form_ids* (default: every form with responses or
-    counters) from the raw answers, counting days in *tz*; one transaction per form.
-    Returns the forms rebuilt. On *conn* (a migration's), in its transaction."""
+    counters) from the raw answers, counting days in *tz*, and write their answer
+    sheets anew (laid out by every stored version's spec and *specs*); one transaction
+    per form. Returns the forms rebuilt. On *conn* (a migration's), in its transaction."""
     done = []
     if conn is not None:
         for form_id in await _form_ids(_runner(conn), form_ids):
@@ -445,6 +484,7 @@ def _runner(conn: Any) -> Any:
 
 async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec | None) -> None:
     run = _runner(conn)
+    specs = await _specs(run, form_id, current)
     # The form's counter row first: on PostgreSQL its lock makes submissions to this
     # form wait until the recount is in, so none is counted twice or lost.
     await run("INSERT INTO form_tally (form_id, responses, changes, last_at, timezone) "
@@ -457,7 +497,7 @@ async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec
                      "WHERE form_id = ?", [form_id])
     day = day_sql(sqlite, tz, _aware(span[0][0]), _aware(span[0][1]))
     for sql, params in recount_statements(sqlite, form_id, day,
-                                          await _rules(run, form_id, current)):
+                                          await _rules(run, form_id, specs)):
         await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) {sql}", params)
     await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) SELECT form_id, question, value, "
               "'', language, form_version, SUM(n) FROM tally WHERE form_id = ? AND day <> '' "
@@ -466,6 +506,55 @@ async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec
               "WHERE form_id = ?), last_at = (SELECT MAX(submitted_at) FROM response "
               "WHERE form_id = ?), changes = changes + 1, timezone = ? WHERE form_id = ?",
               [form_id, form_id, tz.key, form_id])
+    layout = await sheets.layout_of(conn, form_id)
+    for spec in specs.values():
+        layout = extended(layout, spec)
+    await run("UPDATE form_tally SET layout = ? WHERE form_id = ?", [layout.to_json(), form_id])
+    await sheets.rebuild_sheets(conn, form_id, layout,
+                                lambda moment: tallying.local_day(moment, tz))
+
+
+async def _sheet_differences(run: Any, form_id: str, recounted: list[Row]) -> list[Difference]:
+    """Differences between the sums of the form's answer sheets and the recounted
+    counters, by version, day and language: each sheet column summed must equal the
+    counter of what it marks, and every response must have its sheets."""
+    rows = await run("SELECT layout FROM form_tally WHERE form_id = ?", [form_id])
+    layout = Layout.from_json(rows[0][0] if rows else None)
+    expected = {(q, v, d, lang, ver): n for _f, q, v, d, lang, ver, n in recounted}
+    responses = sum(n for (q, _v, _d, _l, _ver), n in expected.items() if q == RESPONSES)
+    if responses and not layout.marks:
+        return [Difference(form_id, "answer sheets: no layout", 0, responses)]
+    found = []
+    for part in range(layout.parts):
+        selects, meaning = sheets.sums_sql(layout, part)
+        totals = await run(
+            f"SELECT p.form_version, p.day, p.language, COUNT(*), {', '.join(selects) or '0'} "
+            "FROM answer_sheet p WHERE p.form_id = ? AND p.part = ? "
+            "GROUP BY p.form_version, p.day, p.language", [form_id, part])
+        seen = set()
+        for version, day, language, count, *values in totals:
+            seen.add((version, day, language))
+            where = f"day {day}, language {language}, version {version}"
+            counted = expected.get((RESPONSES, "", day, language, version), 0)
+            if int(count) != counted:
+                found.append(Difference(form_id, f"answer sheets (part {part}), {where}",
+                                        int(count), counted))
+            position = 0
+            for kind, what in meaning:
+                value = values[position]
+                position += {"mark": 1, "number": 4, "date": 3}[kind]
+                key, mark = what if kind == "mark" else (what, ANSWERED)
+                want = expected.get((key, mark, day, language, version), 0)
+                if int(value or 0) != want:
+                    found.append(Difference(
+                        form_id, f"answer sheets: {kind} {key}"
+                        + (f" = {mark!r}" if mark else " answered") + f", {where}",
+                        int(value or 0), want))
+        for (question, _v, day, language, version), n in expected.items():
+            if question == RESPONSES and n and (version, day, language) not in seen:
+                found.append(Difference(form_id, f"answer sheets (part {part}), day {day}, "
+                                        f"language {language}, version {version}", 0, n))
+    return found
 
 
 async def analyze(conn: Any = None) -> None:
@@ -478,7 +567,7 @@ async def analyze(conn: Any = None) -> None:
         return
     async with conn.acquire_connection() as raw:
         # VACUUM cannot run in a transaction: this connection is in autocommit.
-        await raw.execute("VACUUM ANALYZE response, answer, tally, form_tally")
+        await raw.execute("VACUUM ANALYZE response, answer, answer_sheet, tally, form_tally")
 
 
 def _aware(value: Any) -> dt.datetime | None:

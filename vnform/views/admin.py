@@ -23,8 +23,8 @@ from vnform.indicators import (
     period_of,
     recent_periods,
 )
-from vnform.spec import NUMBER_TYPES, TEXT_TYPES, FormSpec, Text
-from vnform.summary import choice_results, number_stats, value_range
+from vnform.spec import TEXT_TYPES, FormSpec, Text
+from vnform.summary import choice_results
 from vnform.turns import give_way
 from vnform.views.auth import admins_only, client_address, signed_in
 from vnform.views.render import page_language, render
@@ -105,15 +105,11 @@ async def dashboard(request: Request) -> Response:
     filters, problems, versions = await _filters(request, spec)
     minimum = request.state.settings.min_group_size
     started = time.perf_counter()
-    found = await store.results(spec, filters, tz)
+    found = await store.results(spec, filters)
     seconds = time.perf_counter() - started
     totals = (await store.form_totals([spec.id])).get(spec.id, store.FormTotal())
     flagged = await store.flagged_count(spec.id)
     results = choice_results(spec, found.counts, found.answered, minimum, filters.active)
-    numbers = {q.id: number_stats(found.counts.get(q.id, {}))
-               for q in spec.questions if q.type in NUMBER_TYPES}
-    dates = {q.id: value_range(found.counts.get(q.id, {}))
-             for q in spec.questions if q.type == "date"}
     texts = {q.id: await store.latest_texts(spec.id, q.id, filters, tz, 1, TEXTS_ON_DASHBOARD,
                                             total=found.answered.get(q.id, 0))
              for q in spec.questions if q.type in TEXT_TYPES}
@@ -147,7 +143,7 @@ async def dashboard(request: Request) -> Response:
         segments=segment_questions(spec), total_all=totals.responses, total=filtered_total,
         flagged=flagged, live=found.live, live_seconds=seconds,
         day_counts=day_counts, day_chart=day_chart, results=results, bar_charts=bar_charts,
-        numbers=numbers, dates=dates, texts=texts, minimum=minimum,
+        numbers=found.numbers, dates=found.dates, texts=texts, minimum=minimum,
         query=urlencode(filters.params()), quarter=quarter, indicator_rows=own,
         indicator_min_n=min_n,
     ), lang=lang)

@@ -444,7 +444,7 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
     bound = _bound_invitation(request, spec, token)
     try:
         await store.submit(
-            spec, token, lang, final, request.state.tz, limit=spec.max_responses,
+            spec, token, lang, final, request.state.counting, limit=spec.max_responses,
             case_code=bound["case"] if bound else None,
             invitation_id=bound["id"] if bound else None,
         )
