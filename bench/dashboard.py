@@ -86,11 +86,10 @@ def statements(url: str) -> list[str]:
     import re
 
     from starlette.testclient import TestClient
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     from vnform.app import create_app
     from vnform.settings import Settings
-
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     # Tortoise caches INSERT statements per connection name, not per engine: this
     # process may have run the other engine's app under the same name before.
