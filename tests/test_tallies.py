@@ -77,12 +77,10 @@ def test_a_rated_case_is_counted_and_an_unsatisfied_rating_apart() -> None:
     assert counts[("@cases", "")] == 1 and counts[("@cases", "unsatisfied")] == 1
 
 
-def test_each_counter_is_kept_for_its_day_and_for_all_days_in_key_order() -> None:
+def test_a_response_adds_one_row_per_counter_of_its_day_in_key_order() -> None:
     rows = tallying.tally_rows("dem", "v1", "2026-11-20", "vi",
                                {("hai_long", "4"): 1, ("@responses", ""): 1})
-    assert rows == [("dem", "@responses", "", "", "vi", "v1", 1),
-                    ("dem", "@responses", "", "2026-11-20", "vi", "v1", 1),
-                    ("dem", "hai_long", "4", "", "vi", "v1", 1),
+    assert rows == [("dem", "@responses", "", "2026-11-20", "vi", "v1", 1),
                     ("dem", "hai_long", "4", "2026-11-20", "vi", "v1", 1)]
 
 
@@ -92,8 +90,8 @@ def test_a_bulk_load_adds_the_sum_of_its_responses() -> None:
                            ("v1", "2026-11-21", "en", one)], "dem")
     by_key = {row[1:6]: row[6] for row in rows}
     assert by_key[("hai_long", "4", "2026-11-20", "vi", "v1")] == 2
-    assert by_key[("hai_long", "4", "", "vi", "v1")] == 2
-    assert by_key[("hai_long", "4", "", "en", "v1")] == 1
+    assert by_key[("hai_long", "4", "2026-11-21", "en", "v1")] == 1
+    assert len(rows) == 6  # responses, answered and the value, on each of two days
 
 
 def test_the_day_is_the_local_day_of_the_deployment() -> None:
@@ -105,11 +103,11 @@ def test_the_day_is_the_local_day_of_the_deployment() -> None:
 
 def test_differences_name_each_counter_that_does_not_match_a_recount() -> None:
     kept = [("dem", "hai_long", "4", "2026-11-20", "vi", "v1", 2),
-            ("dem", "hai_long", "4", "", "vi", "v1", 2)]
-    recounted = [("dem", "hai_long", "4", "2026-11-20", "vi", "v1", 3)]
+            ("dem", "hai_long", "5", "2026-11-20", "vi", "v1", 1)]
+    recounted = [("dem", "hai_long", "4", "2026-11-20", "vi", "v1", 3),
+                 ("dem", "hai_long", "5", "2026-11-20", "vi", "v1", 1)]
     found = tallying.differences(kept, recounted)
     assert [str(d) for d in found] == [
-        "dem: answers hai_long = '4', all days, language vi, version v1: kept 2, recounted 3",
         "dem: answers hai_long = '4', day 2026-11-20, language vi, version v1: kept 2, "
         "recounted 3"]
 
@@ -167,8 +165,8 @@ def test_web_submissions_are_counted_as_they_arrive(served, rows, database_url,
     send(client, {"hai_long": "4", "kenh": ["web", "tv"], "tuoi": "30", "y_kien": "Tốt"})
     send(client, {"hai_long": "5"})
     assert rows("select responses, changes from form_tally where form_id = 'dem'") == [(2, 2)]
-    counted = dict(rows("select question || '=' || value, n from tally where form_id = 'dem' "
-                        "and day = ''"))
+    counted = dict(rows("select question || '=' || value, sum(n) from tally "
+                        "where form_id = 'dem' group by question, value"))
     assert counted == {"@responses=": 2, "hai_long=": 2, "hai_long=4": 1, "hai_long=5": 1,
                        "kenh=": 1, "kenh=web": 1, "kenh=tv": 1, "tuoi=": 1, "tuoi=30": 1,
                        "y_kien=": 1}
@@ -181,7 +179,7 @@ def test_a_submission_whose_transaction_fails_is_not_counted(served, rows, monke
     async def failing(*_args: Any) -> None:
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(tallies, "add_counts", failing)
+    monkeypatch.setattr(tallies, "count_response", failing)  # after the counters
     with pytest.raises(RuntimeError):
         send(client, {"hai_long": "4"})
     assert rows("select count(*) from response") == [(0,)]
@@ -195,7 +193,7 @@ def test_a_full_form_counts_nothing_more(served, rows) -> None:
     assert send(client, {"hai_long": "4"}).status_code == 303
     assert send(client, {"hai_long": "5"}).status_code == 403
     assert rows("select responses from form_tally") == [(1,)]
-    assert rows("select value, n from tally where question = 'hai_long' and day = '' "
+    assert rows("select value, n from tally where question = 'hai_long' "
                 "and value <> ''") == [("4", 1)]
 
 
@@ -220,8 +218,8 @@ def test_case_ratings_are_counted_with_those_rated_unsatisfied(
         citizen = Citizen(client)
         citizen.open(link)
         assert citizen.post(URL, {"hai_long": rating}).status_code == 303
-    assert sorted(rows("select value, n from tally where question = '@cases' and day = ''")) \
-        == [("", 2), ("unsatisfied", 1)]
+    assert sorted(rows("select value, sum(n) from tally where question = '@cases' "
+                       "group by value")) == [("", 2), ("unsatisfied", 1)]
 
 
 def test_demo_responses_are_counted_batch_by_batch(served, rows, database_url,
@@ -241,7 +239,7 @@ def test_verify_reports_a_difference_and_rebuild_mends_it(served, rows, database
     capsys.readouterr()
     assert vnform(database_url, forms_dir, "tallies", "verify") == 1
     out = capsys.readouterr().out
-    assert "dem: answers hai_long = '4', all days, language vi" in out
+    assert "dem: answers hai_long = '4', day " in out
     assert "kept 2, recounted 1" in out
     assert vnform(database_url, forms_dir, "tallies", "rebuild", "--form", "dem") == 0
     assert vnform(database_url, forms_dir, "tallies", "verify") == 0
@@ -279,8 +277,8 @@ def test_upgrading_counts_the_responses_already_stored(tmp_path: Path) -> None:
     asyncio.run(store.prepare(url))
     with sqlite3.connect(path) as db:
         assert db.execute("select responses from form_tally").fetchall() == [(1,)]
-        assert db.execute("select n from tally where question = 'diem' and value = '5' "
-                          "and day = ''").fetchall() == [(1,)]
+        assert db.execute("select n from tally where question = 'diem' "
+                          "and value = '5'").fetchall() == [(1,)]
         assert db.execute("select count(*) from answer_sheet").fetchall() == [(1,)]
 
 

@@ -19,11 +19,13 @@ have a fixed meaning:
   ``("@cases", "unsatisfied")``: those with a satisfaction answer in the two lowest
   points of the scale of the form version they answered.
 
-Each counter is kept twice: for its day, and for all days (``day = ""``), so that a
-view without a date filter reads a handful of rows per value whatever the number of
-days. Neither an answer key (``[a-z]...``) nor a choice code (never empty) can take the
-reserved names. This module is pure: the rows to add for a response, the day of a
-moment, and the comparison of kept counters with a recount (``vnform tallies verify``).
+A view sums its form's counters over the days it covers: a few thousand rows per month
+of answers, whatever the number of responses. No all-days copy is kept, so that each
+submission adds as few rows as it can (one per value it gave and per key it answered,
+and one for itself). Neither an answer key (``[a-z]...``) nor a choice code (never
+empty) can take the reserved names. This module is pure: the rows to add for a
+response, the day of a moment, and the comparison of kept counters with a recount
+(``vnform tallies verify``).
 """
 
 from __future__ import annotations
@@ -42,7 +44,11 @@ RESPONSES = "@responses"
 CASES = "@cases"
 UNSATISFIED = "unsatisfied"
 ANSWERED = ""
-ALL_DAYS = ""
+#: On PostgreSQL a counter is kept in this many rows (shards), so that concurrent
+#: submissions to one form add to different rows instead of waiting for one another's
+#: commit; a response's shard is its id modulo this. Readers sum them. SQLite has one
+#: writer at a time: one row, shard 0.
+SHARDS = 8
 SATISFACTION = "satisfaction"
 
 #: A counter's key without its form: (question, value, day, language, form version).
@@ -111,11 +117,10 @@ def rates_unsatisfied(spec: FormSpec, answers: Answers) -> bool:
 
 def tally_rows(form_id: str, version: str, day: str, language: str,
                counts: Mapping[tuple[str, str], int]) -> list[Row]:
-    """The rows that add *counts* for *day* and for all days, sorted by key (so that
-    concurrent writers lock shared rows in the same order and never deadlock)."""
-    rows = [(form_id, question, value, when, language, version, n)
-            for (question, value), n in counts.items() if n
-            for when in (day, ALL_DAYS)]
+    """The rows that add *counts* for *day*, sorted by key (so that concurrent writers
+    lock shared rows in the same order and never deadlock)."""
+    rows = [(form_id, question, value, day, language, version, n)
+            for (question, value), n in counts.items() if n]
     rows.sort()
     return rows
 
@@ -128,7 +133,6 @@ def merge(batch: Iterable[tuple[str, str, str, str, Mapping[tuple[str, str], int
     for version, day, language, counts in batch:
         for (question, value), n in counts.items():
             total[(question, value, day, language, version)] += n
-            total[(question, value, ALL_DAYS, language, version)] += n
     return sorted((form_id, *key, n) for key, n in total.items() if n)
 
 
@@ -155,26 +159,15 @@ def describe(question: str, value: str, day: str, language: str, version: str) -
         what = f"responses that answered {question}"
     else:
         what = f"answers {question} = {value!r}"
-    return f"{what}, {f'day {day}' if day else 'all days'}, language {language}, " \
-        f"version {version}"
+    return f"{what}, day {day}, language {language}, version {version}"
 
 
-def with_all_days(daily: Iterable[Row]) -> dict[tuple[str, ...], int]:
-    """Daily rows and the all-days rows they sum to, by (form, question, value, day,
-    language, version)."""
-    found: Counter[tuple[str, ...]] = Counter()
-    for form_id, question, value, day, language, version, n in daily:
-        if day == ALL_DAYS:
-            raise ValueError("a recount gives daily rows only")
-        found[(form_id, question, value, day, language, version)] += n
-        found[(form_id, question, value, ALL_DAYS, language, version)] += n
-    return dict(found)
-
-
-def differences(kept: Iterable[Row], recounted_daily: Iterable[Row]) -> list[Difference]:
+def differences(kept: Iterable[Row], recounted: Iterable[Row]) -> list[Difference]:
     """Every counter that differs between *kept* (the tally table) and a recount of the
-    raw answers (daily rows; the all-days rows are their sums), sorted by key."""
-    expected = with_all_days(recounted_daily)
+    raw answers, sorted by key."""
+    expected: Counter[tuple[str, ...]] = Counter()
+    for row in recounted:
+        expected[tuple(row[:6])] += row[6]
     have = {tuple(row[:6]): row[6] for row in kept}
     found = []
     for key in sorted(set(expected) | set(have)):

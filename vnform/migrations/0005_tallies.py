@@ -15,14 +15,15 @@ FOREIGN_KEY_INDEX = "idx_answer_respons_aae647"
 
 TALLY = """
 CREATE TABLE IF NOT EXISTS "tally" (
-    "form_id" VARCHAR(80) NOT NULL,
-    "question" VARCHAR(130) NOT NULL,
-    "value" VARCHAR(100) NOT NULL,
-    "day" VARCHAR(10) NOT NULL,
-    "language" VARCHAR(8) NOT NULL,
-    "form_version" VARCHAR(16) NOT NULL,
+    "form_id" VARCHAR(80){c} NOT NULL,
+    "question" VARCHAR(130){c} NOT NULL,
+    "value" VARCHAR(100){c} NOT NULL,
+    "day" VARCHAR(10){c} NOT NULL,
+    "language" VARCHAR(8){c} NOT NULL,
+    "form_version" VARCHAR(16){c} NOT NULL,
+    "shard" SMALLINT NOT NULL DEFAULT 0,
     "n" BIGINT NOT NULL,
-    PRIMARY KEY ("form_id", "question", "value", "day", "language", "form_version")
+    PRIMARY KEY ("form_id", "question", "value", "day", "language", "form_version", "shard")
 ){options}
 """
 FORM_TALLY = """
@@ -82,9 +83,12 @@ async def create_tallies(apps, schema_editor):
 
     client = schema_editor.client
     sqlite = client.capabilities.dialect == "sqlite"
-    # SQLite: a form's counters together in key order. PostgreSQL: room on each page,
-    # so that increments are heap-only updates that stay compact without autovacuum.
+    # SQLite: a form's counters together in key order. PostgreSQL: keys compared byte
+    # by byte (codes, not words: no locale's rules to apply at every index step), and
+    # room on each page, so that increments are heap-only updates that stay compact
+    # without autovacuum.
     await client.execute_script(TALLY.format(
+        c="" if sqlite else ' COLLATE "C"',
         options=" WITHOUT ROWID" if sqlite else " WITH (fillfactor = 70)"))
     await client.execute_script(FORM_TALLY.format(
         timestamp="TIMESTAMP" if sqlite else "TIMESTAMPTZ",

@@ -160,11 +160,13 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
             await sheets.add_sheets(conn, sheets.sheet_records(
                 spec.id, response.id, spec.version, day, language, layout, rows))
             await Draft.filter(token=token).using_db(conn).delete()
-            # Last, just before the commit: the shared counters stay locked (PostgreSQL)
-            # only as long as it takes to commit.
+            # Last, just before the commit, so that shared counters stay locked
+            # (PostgreSQL) only as long as it takes to commit: the counters, in the shard
+            # of the response, then the form's total, which every submission to the form
+            # updates (and which checks the cap).
+            await tallies.add_counts(conn, counts, response.id)
             if not await tallies.count_response(conn, spec.id, now, counting.tz, limit):
                 raise FormFull(spec.id)
-            await tallies.add_counts(conn, counts)
     except (IntegrityError, CaseRated):
         # Two posts of one token raced: the other one stored it (and used the invitation).
         existing = await submitted(token)

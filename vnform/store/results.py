@@ -167,7 +167,7 @@ async def version_list(form_id: str) -> list[str]:
     rows = await reading.fetch(
         "SELECT t.form_version FROM tally t LEFT JOIN form_version v "
         "ON v.form_id = t.form_id AND v.version = t.form_version "
-        "WHERE t.form_id = ? AND t.question = ? AND t.value = ? AND t.day = '' "
+        "WHERE t.form_id = ? AND t.question = ? AND t.value = ? "
         "GROUP BY t.form_version ORDER BY COALESCE(MAX(v.id), 0) DESC, t.form_version",
         [form_id, RESPONSES, ANSWERED])
     return [row[0] for row in rows]

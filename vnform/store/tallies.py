@@ -5,10 +5,10 @@ Two tables, created by migration 0005 in SQL of each engine (they are keyed by s
 columns, which tortoise's models cannot say):
 
 - ``tally``: the counters of :mod:`vnform.tallying`, keyed by (form, question, value,
-  day, language, form version). On SQLite a ``WITHOUT ROWID`` table, so a form's
-  counters sit together in key order; on PostgreSQL a table with free space on its
-  pages (``fillfactor``), so that the constant increments are heap-only updates that
-  need no vacuum to stay compact.
+  day, language, form version, shard). On SQLite a ``WITHOUT ROWID`` table, so a
+  form's counters sit together in key order; on PostgreSQL keys compared byte by byte
+  (``COLLATE "C"``) and free space on its pages (``fillfactor``), so that the constant
+  increments are heap-only updates that need no vacuum to stay compact.
 - ``form_tally``: one row per form served or answered: how many responses (the
   ``max_responses`` cap counts them, exactly, under concurrency), a change counter (the
   API's ETag), when the newest arrived, the time zone its days were counted in, and
@@ -16,10 +16,12 @@ columns, which tortoise's models cannot say):
 
 A submission adds its counters in its own transaction, after its answers (and its
 answer sheet, :mod:`vnform.store.sheets`) and just before the commit: the response and
-its counts are stored together or not at all. The ``form_tally`` row is updated before
-the counters: on PostgreSQL its row lock orders concurrent submissions to one form, so
-they add to shared counters one after the other (and, with the rows sorted, could not
-deadlock anyway); on SQLite one writer runs at a time.
+its counts are stored together or not at all. The counters come first, in the shard of
+the response (PostgreSQL: :data:`vnform.tallying.SHARDS`), then the ``form_tally`` row
+that every submission to the form updates, so that it stays locked only while the
+submission commits. On PostgreSQL adding the counters takes a key-share lock on that
+row first: submissions do not wait for one another on it, but a rebuild of the form
+(``FOR UPDATE``) waits for those in progress and holds back new ones until it is done.
 """
 
 from __future__ import annotations
@@ -108,29 +110,35 @@ async def count_response(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
     return bool(await conn.execute_query_dict(_marks(conn, sql), params))
 
 
-async def add_counts(conn: Any, rows: Sequence[Row]) -> None:
-    """Add *rows* (sorted, one per key) to the tally table, on *conn*, a transaction."""
+async def add_counts(conn: Any, rows: Sequence[Row], serial: int = 0) -> None:
+    """Add *rows* (sorted, one per key, all of one form) to the tally table, on *conn*, a
+    transaction, in the shard of *serial* (a response id: PostgreSQL only)."""
     if not rows:
         return
     if _sqlite(conn):
         await conn.execute_many(
             f"INSERT INTO tally ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            f"ON CONFLICT ({KEY}) DO UPDATE SET n = n + excluded.n", [list(r) for r in rows])
+            f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = n + excluded.n",
+            [list(r) for r in rows])
         return
-    # One statement for the lot: arrays, unnested in order (the rows' lock order).
+    # One statement for the lot: arrays, unnested in order (the rows' lock order). First,
+    # as the statement starts, a key-share lock on the form's form_tally row: submissions
+    # do not wait for one another on it, a rebuild of the form does (FOR UPDATE).
     columns = list(zip(*rows, strict=True))
     await conn.execute_query(
-        f"INSERT INTO tally ({', '.join(COLUMNS)}) SELECT * FROM unnest("
-        "$1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], "
-        f"$6::varchar[], $7::bigint[]) ON CONFLICT ({KEY}) DO UPDATE SET n = tally.n + "
-        "EXCLUDED.n", [list(c) for c in columns])
+        "WITH form AS (SELECT 1 FROM form_tally WHERE form_id = $8 FOR KEY SHARE) "
+        f"INSERT INTO tally ({', '.join(COLUMNS)}, shard) SELECT u.*, $9::smallint FROM "
+        "unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], "
+        "$6::varchar[], $7::bigint[]) AS u WHERE (SELECT COUNT(*) FROM form) >= 0 "
+        f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = tally.n + EXCLUDED.n",
+        [*(list(c) for c in columns), rows[0][0], serial % tallying.SHARDS])
 
 
 async def add_many(conn: Any, form_id: str, rows: Sequence[Row], responses: int,
                    last_at: dt.datetime, tz: ZoneInfo) -> None:
     """A bulk load's counts: *responses* responses of *form_id*, their counter rows."""
-    await count_response(conn, form_id, last_at, tz, count=responses)
     await add_counts(conn, rows)
+    await count_response(conn, form_id, last_at, tz, count=responses)
 
 
 def _moment(conn: Any, at: dt.datetime) -> Any:
@@ -203,13 +211,10 @@ def key_filters(filters: Filters, prefix: str = "") -> tuple[list[str], list[Any
     return clauses, params
 
 
-def where(form_id: str, filters: Filters, daily: bool = False) -> tuple[str, list[Any]]:
-    """The counters *filters* select: date, language and version are key columns. The
-    all-days counters serve unless dates are filtered (or *daily* ones are asked for)."""
-    dated = bool(filters.since or filters.until or daily)
+def where(form_id: str, filters: Filters) -> tuple[str, list[Any]]:
+    """The counters *filters* select: date, language and version are key columns."""
     clauses, params = key_filters(filters)
-    return " AND ".join(["form_id = ?", "day <> ''" if dated else "day = ''", *clauses]), \
-        [form_id, *params]
+    return " AND ".join(["form_id = ?", *clauses]), [form_id, *params]
 
 
 async def figures(form_id: str, filters: Filters) -> Figures:
@@ -221,10 +226,9 @@ async def figures(form_id: str, filters: Filters) -> Figures:
     rows = await reading.fetch(
         f"SELECT question, value, SUM(n) FROM tally WHERE {selected} GROUP BY question, value",
         params)
-    daily_where, daily_params = where(form_id, filters, daily=True)
     days = await reading.fetch(
-        f"SELECT day, SUM(n) FROM tally WHERE {daily_where} AND question = ? AND value = ? "
-        "GROUP BY day ORDER BY day", [*daily_params, RESPONSES, ANSWERED])
+        f"SELECT day, SUM(n) FROM tally WHERE {selected} AND question = ? AND value = ? "
+        "GROUP BY day ORDER BY day", [*params, RESPONSES, ANSWERED])
     counts: dict[str, dict[str, int]] = {}
     answered: dict[str, int] = {}
     for question, value, n in rows:
@@ -427,7 +431,8 @@ async def verify(tz: ZoneInfo, form_ids: Iterable[str] | None = None,
         sqlite = run.sqlite
         for form_id in await _form_ids(run, form_ids):
             kept = [(*row[:6], int(row[6])) for row in await run(
-                f"SELECT {', '.join(COLUMNS)} FROM tally WHERE form_id = ?", [form_id])]
+                f"SELECT {KEY}, SUM(n) FROM tally WHERE form_id = ? GROUP BY {KEY}",
+                [form_id])]
             versions = await _specs(run, form_id, (specs or {}).get(form_id))
             recounted = await _recount(run, sqlite, form_id, tz, versions)
             found.extend(tallying.differences(kept, recounted))
@@ -499,9 +504,6 @@ async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec
     for sql, params in recount_statements(sqlite, form_id, day,
                                           await _rules(run, form_id, specs)):
         await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) {sql}", params)
-    await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) SELECT form_id, question, value, "
-              "'', language, form_version, SUM(n) FROM tally WHERE form_id = ? AND day <> '' "
-              "GROUP BY form_id, question, value, language, form_version", [form_id])
     await run("UPDATE form_tally SET responses = (SELECT COUNT(*) FROM response "
               "WHERE form_id = ?), last_at = (SELECT MAX(submitted_at) FROM response "
               "WHERE form_id = ?), changes = changes + 1, timezone = ? WHERE form_id = ?",
