@@ -12,8 +12,11 @@ have a fixed meaning:
 - ``(answer key, code)``: answers with that value (a choice code, a number as typed
   and cleaned, an ISO date). Number and date questions are counted per value, which
   is their exact histogram: mean, median, lowest and highest come from it.
-- ``(answer key, "")``: responses that answered the key (a multiple-choice answer
-  counts once, a free-text answer has only this counter).
+- ``(answer key, "")``: what makes the key's counters add up to the responses that
+  answered it. Most answers are one value, counted by its own counter: they add
+  nothing here. A free-text answer (no value) adds 1; a multiple-choice answer of *m*
+  values adds 1 - *m*. So the responses that answered a key are the sum of all its
+  counters, and a submission adds a row here only for the few answers that need one.
 - ``("@responses", "")``: responses.
 - ``("@cases", "")``: responses that rated a case file (came by invitation);
   ``("@cases", "unsatisfied")``: those with a satisfaction answer in the two lowest
@@ -83,17 +86,19 @@ def unsatisfied_rule(spec: FormSpec) -> UnsatisfiedRule | None:
 
 def response_counts(rows: Iterable[AnswerRow], case: bool = False,
                     unsatisfied: bool = False) -> Counter[tuple[str, str]]:
-    """What one response adds, by (question, value): itself, each answer key it
-    answered, each value it gave (*rows*: :func:`vnform.answers.answer_rows`), and its
-    case rating when it rated one (*unsatisfied*: :func:`rates_unsatisfied`)."""
+    """What one response adds, by (question, value): itself, each value it gave (*rows*:
+    :func:`vnform.answers.answer_rows`), for each key it answered with other than one
+    value what completes the count of those who answered it, and its case rating when
+    it rated one (*unsatisfied*: :func:`rates_unsatisfied`)."""
     counts: Counter[tuple[str, str]] = Counter({(RESPONSES, ANSWERED): 1})
-    answered: set[str] = set()
+    values: Counter[str] = Counter()  # value rows per answered key (0: free text)
     for row in rows:
-        answered.add(row.question)
+        values[row.question] += row.value is not None
         if row.value is not None:
             counts[(row.question, row.value)] += 1
-    for key in answered:
-        counts[(key, ANSWERED)] += 1
+    for key, given in values.items():
+        if given != 1:
+            counts[(key, ANSWERED)] += 1 - given
     if case:
         counts[(CASES, ANSWERED)] += 1
         if unsatisfied:
@@ -156,7 +161,7 @@ def describe(question: str, value: str, day: str, language: str, version: str) -
     elif question == CASES:
         what = "cases rated unsatisfied" if value == UNSATISFIED else "cases rated"
     elif value == ANSWERED:
-        what = f"responses that answered {question}"
+        what = f"responses that answered {question}, less the values they gave"
     else:
         what = f"answers {question} = {value!r}"
     return f"{what}, day {day}, language {language}, version {version}"

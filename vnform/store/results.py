@@ -83,9 +83,8 @@ async def answered_count(form_id: str, key: str, filters: Filters, tz: ZoneInfo)
             [key, *params])
         return int(rows[0][0])
     where, params = tallies.where(form_id, filters)
-    rows = await reading.fetch(
-        f"SELECT SUM(n) FROM tally WHERE {where} AND question = ? AND value = ?",
-        [*params, key, ANSWERED])
+    rows = await reading.fetch(  # all of a key's counters add up to who answered it
+        f"SELECT SUM(n) FROM tally WHERE {where} AND question = ?", [*params, key])
     return int(rows[0][0] or 0)
 
 

@@ -231,12 +231,17 @@ async def figures(form_id: str, filters: Filters) -> Figures:
         "GROUP BY day ORDER BY day", [*params, RESPONSES, ANSWERED])
     counts: dict[str, dict[str, int]] = {}
     answered: dict[str, int] = {}
+    responses = 0
     for question, value, n in rows:
-        if value == ANSWERED:
-            answered[question] = int(n)
-        else:
+        if question == RESPONSES:
+            responses = int(n)
+            continue
+        if value != ANSWERED:
             counts.setdefault(question, {})[value] = int(n)
-    return Figures(answered.pop(RESPONSES, 0), counts, answered,
+        if question != CASES or value == ANSWERED:
+            # An answer key's counters add up to those who answered it.
+            answered[question] = answered.get(question, 0) + int(n)
+    return Figures(responses, counts, {k: n for k, n in answered.items() if n},
                    [(dt.date.fromisoformat(day), int(n)) for day, n in days if int(n)])
 
 
@@ -332,6 +337,10 @@ def recount_statements(sqlite: bool, form_id: str, day: str,
         return (f"SELECT form_id, question, value, day, language, form_version, COUNT(*) "
                 f"FROM ({inner}) x GROUP BY {KEY}")
 
+    def summed(inner: str) -> str:
+        return (f"SELECT form_id, question, value, day, language, form_version, SUM(c) "
+                f"FROM ({inner}) x GROUP BY {KEY} HAVING SUM(c) <> 0")
+
     statements = [
         (grouped(f"SELECT r.form_id, '{RESPONSES}' AS question, '' AS value, {day} AS day, "
                  "r.language, r.form_version FROM response r WHERE r.form_id = ?"), [form_id]),
@@ -339,11 +348,12 @@ def recount_statements(sqlite: bool, form_id: str, day: str,
                  "r.form_version FROM answer a JOIN response r ON r.id = a.response_id "
                  "WHERE a.form_id = ? AND r.form_id = ? AND a.value IS NOT NULL"),
          [form_id, form_id]),
-        # Answered: once per response and key, however many values it holds.
-        (grouped(f"SELECT DISTINCT r.id, r.form_id, a.question, '' AS value, {day} AS day, "
-                 "r.language, r.form_version FROM answer a JOIN response r "
-                 "ON r.id = a.response_id WHERE a.form_id = ? AND r.form_id = ?"),
-         [form_id, form_id]),
+        # Answered, less the values given: 1 - values, per response and key.
+        (summed(f"SELECT r.form_id, a.question, '' AS value, {day} AS day, r.language, "
+                "r.form_version, 1 - COUNT(a.value) AS c FROM answer a JOIN response r "
+                "ON r.id = a.response_id WHERE a.form_id = ? AND r.form_id = ? "
+                "GROUP BY r.id, a.question, r.form_id, r.submitted_at, r.language, "
+                "r.form_version"), [form_id, form_id]),
         (grouped(f"SELECT r.form_id, '{CASES}' AS question, '' AS value, {day} AS day, "
                  "r.language, r.form_version FROM response r "
                  "WHERE r.form_id = ? AND r.case_code IS NOT NULL"), [form_id]),
@@ -522,7 +532,11 @@ async def _sheet_differences(run: Any, form_id: str, recounted: list[Row]) -> li
     counter of what it marks, and every response must have its sheets."""
     rows = await run("SELECT layout FROM form_tally WHERE form_id = ?", [form_id])
     layout = Layout.from_json(rows[0][0] if rows else None)
-    expected = {(q, v, d, lang, ver): n for _f, q, v, d, lang, ver, n in recounted}
+    expected: dict[tuple[str, ...], int] = {}
+    answered: dict[tuple[str, ...], int] = {}  # all of a key's counters add up to it
+    for _f, q, v, d, lang, ver, n in recounted:
+        expected[(q, v, d, lang, ver)] = expected.get((q, v, d, lang, ver), 0) + n
+        answered[(q, d, lang, ver)] = answered.get((q, d, lang, ver), 0) + n
     responses = sum(n for (q, _v, _d, _l, _ver), n in expected.items() if q == RESPONSES)
     if responses and not layout.marks:
         return [Difference(form_id, "answer sheets: no layout", 0, responses)]
@@ -546,7 +560,8 @@ async def _sheet_differences(run: Any, form_id: str, recounted: list[Row]) -> li
                 value = values[position]
                 position += {"mark": 1, "number": 4, "date": 3}[kind]
                 key, mark = what if kind == "mark" else (what, ANSWERED)
-                want = expected.get((key, mark, day, language, version), 0)
+                want = answered.get((key, day, language, version), 0) if mark == ANSWERED \
+                    else expected.get((key, mark, day, language, version), 0)
                 if int(value or 0) != want:
                     found.append(Difference(
                         form_id, f"answer sheets: {kind} {key}"
