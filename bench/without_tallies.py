@@ -18,12 +18,7 @@ async def _count_nothing(*_args: Any, **_kwargs: Any) -> bool:
     return True  # as if the form always had room (the bench form has no cap)
 
 
-async def _add_nothing(*_args: Any, **_kwargs: Any) -> None:
-    return None
-
-
-tallies.count_response = _count_nothing  # type: ignore[assignment]
-tallies.add_counts = _add_nothing  # type: ignore[assignment]
+tallies.add = _count_nothing  # type: ignore[assignment]
 
 if __name__ == "__main__":
     sys.exit(main(["serve", *sys.argv[1:]]))

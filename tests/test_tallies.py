@@ -170,7 +170,8 @@ def test_web_submissions_are_counted_as_they_arrive(served, rows, database_url,
     client = served()
     send(client, {"hai_long": "4", "kenh": ["web", "tv"], "tuoi": "30", "y_kien": "Tốt"})
     send(client, {"hai_long": "5"})
-    assert rows("select responses, changes from form_tally where form_id = 'dem'") == [(2, 2)]
+    assert rows("select sum(responses), sum(changes) from form_tally "
+                "where form_id = 'dem'") == [(2, 2)]
     counted = dict(rows("select question || '=' || value, sum(n) from tally "
                         "where form_id = 'dem' group by question, value"))
     assert counted == {"@responses=": 2, "hai_long=4": 1, "hai_long=5": 1,
@@ -181,14 +182,17 @@ def test_web_submissions_are_counted_as_they_arrive(served, rows, database_url,
 def test_a_submission_whose_transaction_fails_is_not_counted(served, rows, monkeypatch) -> None:
     client = served()
 
-    async def failing(*_args: Any) -> None:
+    counted = tallies.add
+
+    async def failing(*args: Any, **kwargs: Any) -> None:
+        await counted(*args, **kwargs)  # the counters and the total, then a failure
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(tallies, "count_response", failing)  # after the counters
+    monkeypatch.setattr(tallies, "add", failing)
     with pytest.raises(RuntimeError):
         send(client, {"hai_long": "4"})
     assert rows("select count(*) from response") == [(0,)]
-    assert rows("select responses, changes from form_tally") == [(0, 0)]
+    assert rows("select sum(responses), sum(changes) from form_tally") == [(0, 0)]
     assert rows("select count(*) from tally") == [(0,)]
     assert rows("select count(*) from answer_sheet") == [(0,)]
 
@@ -197,7 +201,7 @@ def test_a_full_form_counts_nothing_more(served, rows) -> None:
     client = served("max_responses: 1\n")
     assert send(client, {"hai_long": "4"}).status_code == 303
     assert send(client, {"hai_long": "5"}).status_code == 403
-    assert rows("select responses from form_tally") == [(1,)]
+    assert rows("select sum(responses) from form_tally") == [(1,)]
     assert rows("select value, n from tally where question = 'hai_long' "
                 "and value <> ''") == [("4", 1)]
 
@@ -232,7 +236,7 @@ def test_demo_responses_are_counted_batch_by_batch(served, rows, database_url,
     served()
     assert vnform(database_url, forms_dir, "demo", "--form", "dem", "--responses", "250",
                   "--batch", "40", "--seed", "3") == 0
-    assert rows("select responses from form_tally") == [(250,)]
+    assert rows("select sum(responses) from form_tally") == [(250,)]
     assert vnform(database_url, forms_dir, "tallies", "verify") == 0
 
 
@@ -261,7 +265,7 @@ def test_after_a_change_of_time_zone_officials_are_told_until_a_rebuild(
     assert "Asia/Ho_Chi_Minh" in client.get("/admin?lang=en").text
     monkeypatch.setenv("VNFORM_TIMEZONE", "Asia/Tokyo")
     assert vnform(database_url, forms_dir, "tallies", "rebuild") == 0
-    assert rows("select timezone from form_tally") == [("Asia/Tokyo",)]
+    assert rows("select distinct timezone from form_tally") == [("Asia/Tokyo",)]
     client = served(timezone="Asia/Tokyo")
     sign_in(client, "admin@so.gov.vn")
     assert "another time zone" not in client.get("/admin?lang=en").text
@@ -331,7 +335,7 @@ def test_submissions_during_a_rebuild_are_each_counted_once(database_url, forms_
         return await store.verify(HCM, ["dem"], {"dem": spec})
 
     assert with_store(database_url, run) == []
-    assert rows("select responses from form_tally") == [(40,)]
+    assert rows("select sum(responses) from form_tally") == [(40,)]
 
 
 def test_officials_reads_cannot_write(database_url) -> None:

@@ -28,12 +28,14 @@ CREATE TABLE IF NOT EXISTS "tally" (
 """
 FORM_TALLY = """
 CREATE TABLE IF NOT EXISTS "form_tally" (
-    "form_id" VARCHAR(80) NOT NULL PRIMARY KEY,
+    "form_id" VARCHAR(80){c} NOT NULL,
+    "shard" SMALLINT NOT NULL DEFAULT 0,
     "responses" BIGINT NOT NULL,
     "changes" BIGINT NOT NULL,
     "last_at" {timestamp},
     "timezone" VARCHAR(64) NOT NULL,
-    "layout" TEXT
+    "layout" TEXT,
+    PRIMARY KEY ("form_id", "shard")
 ){options}
 """
 
@@ -91,7 +93,7 @@ async def create_tallies(apps, schema_editor):
         c="" if sqlite else ' COLLATE "C"',
         options=" WITHOUT ROWID" if sqlite else " WITH (fillfactor = 70)"))
     await client.execute_script(FORM_TALLY.format(
-        timestamp="TIMESTAMP" if sqlite else "TIMESTAMPTZ",
+        c="" if sqlite else ' COLLATE "C"', timestamp="TIMESTAMP" if sqlite else "TIMESTAMPTZ",
         options=" WITHOUT ROWID" if sqlite else " WITH (fillfactor = 70)"))
     await client.execute_script(answer_sheet(sqlite))
     zone = ZoneInfo(os.environ.get("VNFORM_TIMEZONE") or Settings().timezone)

@@ -84,7 +84,8 @@ async def _insert_batch(spec: FormSpec, chunk: list[tuple[dt.datetime, str, Answ
             for record in sheets.sheet_records(spec.id, ids[token], spec.version, day,
                                                language, layout, answer_list)])
         await tallies.add_many(conn, spec.id, counts, len(chunk),
-                               max(at for at, _language, _answers in chunk), tz)
+                               max(at for at, _language, _answers in chunk), tz,
+                               serial=min(ids.values()))
 
 
 def _asyncpg(conn: Any) -> bool:

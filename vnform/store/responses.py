@@ -162,10 +162,9 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
             await Draft.filter(token=token).using_db(conn).delete()
             # Last, just before the commit, so that shared counters stay locked
             # (PostgreSQL) only as long as it takes to commit: the counters, in the shard
-            # of the response, then the form's total, which every submission to the form
-            # updates (and which checks the cap).
-            await tallies.add_counts(conn, counts, response.id)
-            if not await tallies.count_response(conn, spec.id, now, counting.tz, limit):
+            # of the response, then the form's total (which checks the cap).
+            if not await tallies.add(conn, spec.id, counts, now, counting.tz,
+                                     serial=response.id, limit=limit):
                 raise FormFull(spec.id)
     except (IntegrityError, CaseRated):
         # Two posts of one token raced: the other one stored it (and used the invitation).

@@ -46,7 +46,8 @@ async def figures(spec: FormSpec, filters: Filters) -> Figures:
     clauses, narrowed_params = key_filters(filters, "p.")
     narrowed = "".join(f" AND {clause}" for clause in clauses)
     async with reading.snapshot(planner=PLANNER) as read:
-        stored = await read("SELECT layout FROM form_tally WHERE form_id = ?", [spec.id])
+        stored = await read("SELECT layout FROM form_tally WHERE form_id = ? AND shard = 0",
+                            [spec.id])
         layout = Layout.from_json(stored[0][0] if stored else None)
         source = await _source(read, spec.id, layout, filters)
 

@@ -46,9 +46,24 @@ async def _run(conn: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[An
     return [tuple(row.values()) for row in rows]
 
 
+#: PostgreSQL advisory locks on a form's counts are taken in this space ("vn").
+COUNTS_LOCK = 0x766E
+
+
+async def hold_counts(conn: Any, form_id: str) -> None:
+    """On PostgreSQL, wait for the submissions adding to *form_id*'s counters and sheets
+    and hold back new ones until *conn*'s transaction ends (each submission holds the
+    same advisory lock, shared, from its counters to its commit: see
+    :func:`vnform.store.tallies.add_counts`). On SQLite the one writer is alone anyway."""
+    if not _sqlite(conn):
+        await _run(conn, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, hashtext(?))) l",
+                   [COUNTS_LOCK, form_id])
+
+
 async def layout_of(conn: Any, form_id: str) -> Layout:
     """The layout of *form_id*'s sheets as stored (empty when it has none yet)."""
-    rows = await _run(conn, "SELECT layout FROM form_tally WHERE form_id = ?", [form_id])
+    rows = await _run(conn, "SELECT layout FROM form_tally WHERE form_id = ? AND shard = 0",
+                      [form_id])
     return Layout.from_json(rows[0][0] if rows else None)
 
 
@@ -60,16 +75,18 @@ async def lay_out(conn: Any, spec: FormSpec, tz: ZoneInfo) -> Layout:
     New columns normally hold answers nobody has given yet. Should stored answers fill
     some already (responses stored before their form was laid out), the form's sheets
     are written again, so that they always add up to the answers."""
+    await hold_counts(conn, spec.id)
     await _run(conn, "INSERT INTO form_tally (form_id, responses, changes, last_at, timezone) "
-               "VALUES (?, 0, 0, NULL, ?) ON CONFLICT (form_id) DO NOTHING",
+               "VALUES (?, 0, 0, NULL, ?) ON CONFLICT (form_id, shard) DO NOTHING",
                [spec.id, tz.key])
     lock = "" if _sqlite(conn) else " FOR UPDATE"
-    rows = await _run(conn, f"SELECT layout FROM form_tally WHERE form_id = ?{lock}", [spec.id])
+    rows = await _run(conn, f"SELECT layout FROM form_tally WHERE form_id = ? AND shard = 0"
+                      f"{lock}", [spec.id])
     before = Layout.from_json(rows[0][0] if rows else None)
     after = extended(before, spec)
     if after == before:
         return after
-    await _run(conn, "UPDATE form_tally SET layout = ? WHERE form_id = ?",
+    await _run(conn, "UPDATE form_tally SET layout = ? WHERE form_id = ? AND shard = 0",
                [after.to_json(), spec.id])
     if await _answered_already(conn, spec.id, before, after):
         from vnform.tallying import local_day

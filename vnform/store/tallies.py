@@ -19,9 +19,10 @@ answer sheet, :mod:`vnform.store.sheets`) and just before the commit: the respon
 its counts are stored together or not at all. The counters come first, in the shard of
 the response (PostgreSQL: :data:`vnform.tallying.SHARDS`), then the ``form_tally`` row
 that every submission to the form updates, so that it stays locked only while the
-submission commits. On PostgreSQL adding the counters takes a key-share lock on that
-row first: submissions do not wait for one another on it, but a rebuild of the form
-(``FOR UPDATE``) waits for those in progress and holds back new ones until it is done.
+submission commits. On PostgreSQL adding the counters first takes the form's counts
+lock (an advisory lock, shared, held until the commit): submissions do not wait for one
+another on it, but a rebuild of the form (which takes it alone) waits for those in
+progress and holds back new ones until it is done.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from vnform.summary import NumberStats
 from vnform.tallying import ANSWERED, CASES, RESPONSES, UNSATISFIED, Difference, Row
 
 __all__ = [
-    "Counting", "Difference", "Figures", "FormTotal", "add_counts", "add_many", "analyze",
+    "Counting", "Difference", "Figures", "FormTotal", "add", "add_counts", "add_many", "analyze",
     "count_response", "counting", "figures", "form_totals", "period_counts", "rebuild",
     "key_filters", "recent_responses", "tally_zones", "verify", "where",
 ]
@@ -87,24 +88,77 @@ async def counting(specs: Iterable[FormSpec], tz: ZoneInfo) -> Counting:
     return Counting(tz, layouts)
 
 
+#: How the form's total row (of one shard) takes *count* more responses.
+_ADD_TO_TOTAL = (
+    "ON CONFLICT (form_id, shard) DO UPDATE SET "
+    "responses = form_tally.responses + excluded.responses, "
+    "changes = form_tally.changes + 1, "
+    "last_at = CASE WHEN form_tally.last_at IS NULL OR excluded.last_at > "
+    "form_tally.last_at THEN excluded.last_at ELSE form_tally.last_at END")
+
+#: PostgreSQL: the counters of one response (or batch) as arrays ($1-$7), unnested in
+#: order (the rows' lock order), added in the shard $10; first, as the statement starts,
+#: the form's counts lock ($8, hashtext($9)), shared: submissions do not wait for one
+#: another on it, a rebuild of the form does (:func:`sheets.hold_counts`).
+_ADD_COUNTERS = (
+    "WITH form AS (SELECT pg_advisory_xact_lock_shared($8, hashtext($9))), "
+    f"counted AS (INSERT INTO tally ({', '.join(COLUMNS)}, shard) SELECT u.*, $10::smallint "
+    "FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], "
+    "$5::varchar[], $6::varchar[], $7::bigint[]) AS u WHERE (SELECT COUNT(*) FROM form) = 1 "
+    f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = tally.n + EXCLUDED.n RETURNING 1) ")
+
+
+async def add(conn: Any, form_id: str, rows: Sequence[Row], at: dt.datetime, tz: ZoneInfo,
+              serial: int = 0, limit: int | None = None, count: int = 1) -> bool:
+    """Add *count* responses of *form_id* (the newest at *at*) and their counter *rows*
+    (sorted, one per key) on *conn*, a transaction, in the shard of *serial* (a response
+    id); False, when that would pass *limit* (the transaction must then be rolled back).
+
+    The counters first, then the form's total, so that on PostgreSQL the total's row,
+    which every submission to its shard updates, stays locked only while the submission
+    commits; there, without a *limit*, both in one statement."""
+    if _sqlite(conn) or limit is not None:
+        await add_counts(conn, rows, serial)
+        return await count_response(conn, form_id, at, tz, limit, count, serial)
+    shard = serial % tallying.SHARDS
+    await conn.execute_query(
+        _ADD_COUNTERS + "INSERT INTO form_tally (form_id, shard, responses, changes, last_at, "
+        "timezone) SELECT $9, $10::smallint, $11, 1, $12, $13 "
+        f"WHERE (SELECT COUNT(*) FROM counted) >= 0 {_ADD_TO_TOTAL}",
+        [*_arrays(rows), sheets.COUNTS_LOCK, form_id, shard, count, at, tz.key])
+    return True
+
+
+def _arrays(rows: Sequence[Row]) -> list[list[Any]]:
+    """*rows* as the seven arrays of :data:`_ADD_COUNTERS`."""
+    return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in COLUMNS]
+
+
 async def count_response(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
-                         limit: int | None = None, count: int = 1) -> bool:
+                         limit: int | None = None, count: int = 1, serial: int = 0) -> bool:
     """Count *count* more responses of *form_id* (the newest at *at*) on *conn*, a
-    transaction; False, counting nothing, when that would pass *limit*."""
+    transaction, in the shard of *serial* (a response id); False, counting nothing, when
+    that would pass *limit*.
+
+    A form with a *limit* is counted in shard 0 alone: its row lock makes concurrent
+    submissions check the cap one after the other, exactly. The other shards of such a
+    form change no more (they hold what was counted before it had a cap, or by bulk
+    loads), so their sum is read once, beside."""
+    shard = 0 if limit is not None or _sqlite(conn) else serial % tallying.SHARDS
+    others = 0
+    if limit is not None and not _sqlite(conn):
+        rows = await conn.execute_query_dict(numbered(
+            "SELECT COALESCE(SUM(responses), 0) AS n FROM form_tally "
+            "WHERE form_id = ? AND shard <> 0"), [form_id])
+        others = int(rows[0]["n"])
     cap = "" if limit is None else " WHERE form_tally.responses + ? <= ?"
-    sql = (
-        "INSERT INTO form_tally (form_id, responses, changes, last_at, timezone) "
-        "VALUES (?, ?, 1, ?, ?) ON CONFLICT (form_id) DO UPDATE SET "
-        "responses = form_tally.responses + excluded.responses, "
-        "changes = form_tally.changes + 1, "
-        "last_at = CASE WHEN form_tally.last_at IS NULL OR excluded.last_at > "
-        f"form_tally.last_at THEN excluded.last_at ELSE form_tally.last_at END{cap} "
-        "RETURNING responses")
-    params: list[Any] = [form_id, count, _moment(conn, at), tz.key]
+    sql = ("INSERT INTO form_tally (form_id, shard, responses, changes, last_at, timezone) "
+           f"VALUES (?, ?, ?, 1, ?, ?) {_ADD_TO_TOTAL}{cap} RETURNING responses")
+    params: list[Any] = [form_id, shard, count, _moment(conn, at), tz.key]
     if limit is not None:
-        if count > limit:
+        if others + count > limit:
             return False
-        params += [count, limit]
+        params += [count, limit - others]
     # execute_query_dict: tortoise's asyncpg execute_query returns no rows for an
     # INSERT, RETURNING or not.
     return bool(await conn.execute_query_dict(_marks(conn, sql), params))
@@ -121,24 +175,17 @@ async def add_counts(conn: Any, rows: Sequence[Row], serial: int = 0) -> None:
             f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = n + excluded.n",
             [list(r) for r in rows])
         return
-    # One statement for the lot: arrays, unnested in order (the rows' lock order). First,
-    # as the statement starts, a key-share lock on the form's form_tally row: submissions
-    # do not wait for one another on it, a rebuild of the form does (FOR UPDATE).
-    columns = list(zip(*rows, strict=True))
     await conn.execute_query(
-        "WITH form AS (SELECT 1 FROM form_tally WHERE form_id = $8 FOR KEY SHARE) "
-        f"INSERT INTO tally ({', '.join(COLUMNS)}, shard) SELECT u.*, $9::smallint FROM "
-        "unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], "
-        "$6::varchar[], $7::bigint[]) AS u WHERE (SELECT COUNT(*) FROM form) >= 0 "
-        f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = tally.n + EXCLUDED.n",
-        [*(list(c) for c in columns), rows[0][0], serial % tallying.SHARDS])
+        _ADD_COUNTERS + "SELECT COUNT(*) FROM counted",
+        [*_arrays(rows), sheets.COUNTS_LOCK, rows[0][0],
+         serial % tallying.SHARDS])
 
 
 async def add_many(conn: Any, form_id: str, rows: Sequence[Row], responses: int,
-                   last_at: dt.datetime, tz: ZoneInfo) -> None:
-    """A bulk load's counts: *responses* responses of *form_id*, their counter rows."""
-    await add_counts(conn, rows)
-    await count_response(conn, form_id, last_at, tz, count=responses)
+                   last_at: dt.datetime, tz: ZoneInfo, serial: int = 0) -> None:
+    """A bulk load's counts: *responses* responses of *form_id*, their counter rows, in
+    the shard of *serial* (say, the batch's first response id)."""
+    await add(conn, form_id, rows, last_at, tz, serial, count=responses)
 
 
 def _moment(conn: Any, at: dt.datetime) -> Any:
@@ -163,8 +210,8 @@ async def form_totals(form_ids: Iterable[str], officials: bool = True) -> dict[s
     ids = list(form_ids)
     if not ids:
         return {}
-    sql = ("SELECT form_id, responses, changes, last_at FROM form_tally "
-           f"WHERE form_id IN ({', '.join('?' * len(ids))})")
+    sql = ("SELECT form_id, SUM(responses), SUM(changes), MAX(last_at) FROM form_tally "
+           f"WHERE form_id IN ({', '.join('?' * len(ids))}) GROUP BY form_id")
     if officials:
         rows = await reading.fetch(sql, ids)
     else:
@@ -455,10 +502,10 @@ async def _total_differences(run: Any, form_id: str, tz: ZoneInfo) -> list[Diffe
     total = await run("SELECT COUNT(*), MAX(submitted_at) FROM response WHERE form_id = ?",
                       [form_id])
     count, newest = int(total[0][0]), _aware(total[0][1])
-    kept = await run("SELECT responses, last_at, timezone FROM form_tally WHERE form_id = ?",
-                     [form_id])
+    kept = await run("SELECT SUM(responses), MAX(last_at), MAX(CASE WHEN shard = 0 "
+                     "THEN timezone END) FROM form_tally WHERE form_id = ?", [form_id])
     responses, last_at, zone = (int(kept[0][0]), _aware(kept[0][1]), kept[0][2]) \
-        if kept else (0, None, tz.key)
+        if kept and kept[0][0] is not None else (0, None, tz.key)
     found = []
     if responses != count:
         found.append(Difference(form_id, "responses in all (form_tally)", responses, count))
@@ -500,12 +547,12 @@ def _runner(conn: Any) -> Any:
 async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec | None) -> None:
     run = _runner(conn)
     specs = await _specs(run, form_id, current)
-    # The form's counter row first: on PostgreSQL its lock makes submissions to this
-    # form wait until the recount is in, so none is counted twice or lost.
+    # The form's counts lock first: on PostgreSQL it makes submissions to this form wait
+    # until the recount is in, so none is counted twice or lost.
+    await sheets.hold_counts(conn, form_id)
     await run("INSERT INTO form_tally (form_id, responses, changes, last_at, timezone) "
-              "VALUES (?, 0, 0, NULL, ?) ON CONFLICT (form_id) DO NOTHING", [form_id, tz.key])
-    if not _sqlite(conn):
-        await run("SELECT 1 FROM form_tally WHERE form_id = ? FOR UPDATE", [form_id])
+              "VALUES (?, 0, 0, NULL, ?) ON CONFLICT (form_id, shard) DO NOTHING",
+              [form_id, tz.key])
     await run("DELETE FROM tally WHERE form_id = ?", [form_id])
     sqlite = _sqlite(conn)
     span = await run("SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
@@ -514,14 +561,18 @@ async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec
     for sql, params in recount_statements(sqlite, form_id, day,
                                           await _rules(run, form_id, specs)):
         await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) {sql}", params)
-    await run("UPDATE form_tally SET responses = (SELECT COUNT(*) FROM response "
-              "WHERE form_id = ?), last_at = (SELECT MAX(submitted_at) FROM response "
-              "WHERE form_id = ?), changes = changes + 1, timezone = ? WHERE form_id = ?",
+    # The whole count in shard 0, none in the others (their changes still count: the
+    # sum of all changes only ever grows).
+    await run("UPDATE form_tally SET responses = CASE WHEN shard = 0 THEN (SELECT COUNT(*) "
+              "FROM response WHERE form_id = ?) ELSE 0 END, last_at = CASE WHEN shard = 0 "
+              "THEN (SELECT MAX(submitted_at) FROM response WHERE form_id = ?) END, "
+              "changes = changes + 1, timezone = ? WHERE form_id = ?",
               [form_id, form_id, tz.key, form_id])
     layout = await sheets.layout_of(conn, form_id)
     for spec in specs.values():
         layout = extended(layout, spec)
-    await run("UPDATE form_tally SET layout = ? WHERE form_id = ?", [layout.to_json(), form_id])
+    await run("UPDATE form_tally SET layout = ? WHERE form_id = ? AND shard = 0",
+              [layout.to_json(), form_id])
     await sheets.rebuild_sheets(conn, form_id, layout,
                                 lambda moment: tallying.local_day(moment, tz))
 
@@ -530,7 +581,8 @@ async def _sheet_differences(run: Any, form_id: str, recounted: list[Row]) -> li
     """Differences between the sums of the form's answer sheets and the recounted
     counters, by version, day and language: each sheet column summed must equal the
     counter of what it marks, and every response must have its sheets."""
-    rows = await run("SELECT layout FROM form_tally WHERE form_id = ?", [form_id])
+    rows = await run("SELECT layout FROM form_tally WHERE form_id = ? AND shard = 0",
+                     [form_id])
     layout = Layout.from_json(rows[0][0] if rows else None)
     expected: dict[tuple[str, ...], int] = {}
     answered: dict[tuple[str, ...], int] = {}  # all of a key's counters add up to it
