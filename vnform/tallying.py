@@ -24,8 +24,8 @@ have a fixed meaning:
 
 A view sums its form's counters over the days it covers: a few thousand rows per month
 of answers, whatever the number of responses. No all-days copy is kept, so that each
-submission adds as few rows as it can (one per value it gave and per key it answered,
-and one for itself). Neither an answer key (``[a-z]...``) nor a choice code (never
+submission adds as few rows as it can (one per value it gave, one for itself, and one
+per answer of other than one value). Neither an answer key (``[a-z]...``) nor a choice code (never
 empty) can take the reserved names. This module is pure: the rows to add for a
 response, the day of a moment, and the comparison of kept counters with a recount
 (``vnform tallies verify``).

@@ -4,9 +4,9 @@ part), written in the submission's transaction, summed for segments.
 The ``answer_sheet`` table (migration 0005) has the response's form and key, its part,
 its form version, local day and language (the keys a results view filters on), then
 the mark, number and date columns. Its key (form, response, part) keeps a form's sheets
-together. A form's layout is kept as JSON in its ``form_tally`` row,
-extended (under that row's lock) when a server starts with a version that adds
-answers: every server process then lays sheets out alike.
+together. A form's layout is kept as JSON in its ``form_tally`` row of shard 0,
+extended (under that row's lock and the form's counts lock) when a server starts with a
+version that adds answers: every server process then lays sheets out alike.
 """
 
 from __future__ import annotations
@@ -51,10 +51,11 @@ COUNTS_LOCK = 0x766E
 
 
 async def hold_counts(conn: Any, form_id: str) -> None:
-    """On PostgreSQL, wait for the submissions adding to *form_id*'s counters and sheets
-    and hold back new ones until *conn*'s transaction ends (each submission holds the
-    same advisory lock, shared, from its counters to its commit: see
-    :func:`vnform.store.tallies.add_counts`). On SQLite the one writer is alone anyway."""
+    """On PostgreSQL, wait for the submissions adding to *form_id*'s counters and hold
+    back new ones until *conn*'s transaction ends (each submission holds the same
+    advisory lock, shared, from its counters to its commit: see
+    :func:`vnform.store.tallies.add`). Their responses and sheets, not committed yet, are
+    invisible to *conn* meanwhile. On SQLite the one writer is alone anyway."""
     if not _sqlite(conn):
         await _run(conn, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, hashtext(?))) l",
                    [COUNTS_LOCK, form_id])

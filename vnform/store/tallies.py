@@ -9,10 +9,10 @@ columns, which tortoise's models cannot say):
   form's counters sit together in key order; on PostgreSQL keys compared byte by byte
   (``COLLATE "C"``) and free space on its pages (``fillfactor``), so that the constant
   increments are heap-only updates that need no vacuum to stay compact.
-- ``form_tally``: one row per form served or answered: how many responses (the
-  ``max_responses`` cap counts them, exactly, under concurrency), a change counter (the
-  API's ETag), when the newest arrived, the time zone its days were counted in, and
-  the layout of its answer sheets.
+- ``form_tally``: per form served or answered, one row per shard: how many responses
+  (the ``max_responses`` cap counts them, exactly, under concurrency), a change counter
+  (the API's ETag), when the newest arrived, and the time zone its days were counted
+  in; shard 0 also holds the layout of its answer sheets.
 
 A submission adds its counters in its own transaction, after its answers (and its
 answer sheet, :mod:`vnform.store.sheets`) and just before the commit: the response and
@@ -141,9 +141,9 @@ async def count_response(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
     that would pass *limit*.
 
     A form with a *limit* is counted in shard 0 alone: its row lock makes concurrent
-    submissions check the cap one after the other, exactly. The other shards of such a
-    form change no more (they hold what was counted before it had a cap, or by bulk
-    loads), so their sum is read once, beside."""
+    submissions check the cap one after the other, exactly. Its other shards hold what
+    was counted before it had a cap, and what bulk loads (`vnform demo`, which ignore
+    caps) add: their sum is read once, beside."""
     shard = 0 if limit is not None or _sqlite(conn) else serial % tallying.SHARDS
     others = 0
     if limit is not None and not _sqlite(conn):
