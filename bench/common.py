@@ -107,6 +107,16 @@ def fmt(value: float) -> str:
 RESULTS = VAR / ("results-quick.json" if QUICK else "results.json")
 
 
+def run_engines(run: Callable[[str], list[Figure]], engines: list[str]) -> None:
+    """A benchmark script's own run: *run* on each of *engines*, each engine's figures
+    recorded as they come, the PostgreSQL databases dropped at the end."""
+    try:
+        for engine in engines:
+            record(run(engine))
+    finally:
+        drop_bench_databases()
+
+
 def record(figures: list[Figure]) -> None:
     """Print *figures* and keep them (by benchmark and engine) for bench/report.py."""
     for f in figures:

@@ -33,10 +33,9 @@ from common import (  # noqa: E402
     Server,
     add_official,
     dataset,
-    drop_bench_databases,
     get,
     median,
-    record,
+    run_engines,
     say,
     sign_in,
 )
@@ -170,13 +169,5 @@ def run(engine: str) -> list[Figure]:
     return figures
 
 
-def main(engines: list[str]) -> None:
-    try:
-        for engine in engines:
-            record(run(engine))
-    finally:
-        drop_bench_databases()
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:] or ENGINES)
+    run_engines(run, sys.argv[1:] or ENGINES)

@@ -34,9 +34,8 @@ from common import (  # noqa: E402
     Figure,
     QueryCounter,
     dataset,
-    drop_bench_databases,
     median,
-    record,
+    run_engines,
     say,
 )
 
@@ -158,13 +157,5 @@ def run(engine: str) -> list[Figure]:
     return figures
 
 
-def main(engines: list[str]) -> None:
-    try:
-        for engine in engines:
-            record(run(engine))
-    finally:
-        drop_bench_databases()
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:] or ENGINES)
+    run_engines(run, sys.argv[1:] or ENGINES)

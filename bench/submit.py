@@ -34,13 +34,12 @@ from common import (  # noqa: E402
     SEED,
     Figure,
     Server,
-    drop_bench_databases,
     fresh_database,
     get,
     load,
     median,
     post,
-    record,
+    run_engines,
     say,
     session_cookie,
 )
@@ -152,13 +151,5 @@ def _count(url: str) -> int:
     return count_responses(url)
 
 
-def main(engines: list[str]) -> None:
-    try:
-        for engine in engines:
-            record(run(engine))
-    finally:
-        drop_bench_databases()
-
-
 if __name__ == "__main__":
-    main(sys.argv[1:] or ENGINES)
+    run_engines(run, sys.argv[1:] or ENGINES)
