@@ -6,20 +6,22 @@ created and upgraded by tortoise's migrations in :mod:`vnform.migrations`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api import migrate as run_migrations
 
-from vnform.store.reading import read_config
+from vnform.store.reading import numbered, read_config
 
-__all__ = ["WRITE", "NoDatabase", "insert_rows", "is_sqlite", "opened", "pending_migrations",
-           "placeholders", "prepare", "tortoise_config"]
+__all__ = ["WRITE", "NoDatabase", "aware", "execute", "insert_rows", "is_sqlite", "marked",
+           "on_sqlite", "opened", "pending_migrations", "placeholders", "prepare",
+           "tortoise_config"]
 
 APP = "vnform"
 #: The connection citizens' answers are written through (officials read through others:
@@ -127,10 +129,42 @@ async def opened(database_url: str, must_exist: bool = False) -> AsyncIterator[N
         yield
 
 
+def on_sqlite(conn: Any) -> bool:
+    """Whether *conn* (a tortoise client or transaction) is SQLite's."""
+    return bool(conn.capabilities.dialect == "sqlite")
+
+
+def marked(conn: Any, sql: str) -> str:
+    """*sql*, written with ``?`` marks, as *conn*'s driver takes it."""
+    return sql if on_sqlite(conn) else numbered(sql)
+
+
+async def execute(conn: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """The rows of one statement (``?`` marks) on *conn*, a writer's client or
+    transaction: a SELECT's, or an INSERT ... RETURNING's (tortoise's asyncpg
+    ``execute_query`` returns none for an INSERT; ``execute_query_dict`` does)."""
+    rows = await conn.execute_query_dict(marked(conn, sql), list(params))
+    return [tuple(row.values()) for row in rows]
+
+
+@overload
+def aware(moment: None) -> None: ...
+@overload
+def aware(moment: Any) -> dt.datetime: ...
+def aware(moment: Any) -> dt.datetime | None:
+    """A stored time as an aware datetime (SQLite gives text; a time without zone is
+    UTC), None for none."""
+    if moment is None:
+        return None
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.fromisoformat(str(moment))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def placeholders(conn: Any, count: int) -> list[str]:
     """Marks for *count* bound values in raw SQL on *conn*: ``?`` (SQLite), ``$1``...
     (asyncpg) or ``%s`` (psycopg)."""
-    if conn.capabilities.dialect == "sqlite":
+    if on_sqlite(conn):
         return ["?"] * count
     if type(conn).__module__.startswith("tortoise.backends.psycopg"):
         return ["%s"] * count

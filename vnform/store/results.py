@@ -19,6 +19,7 @@ from vnform.filters import Filters
 from vnform.models import Answer, Response
 from vnform.spec import NUMBER_TYPES, FormSpec
 from vnform.store import reading, segments, tallies
+from vnform.store.database import aware
 from vnform.store.responses import response_where
 from vnform.summary import number_stats, value_range
 from vnform.tallying import ANSWERED, RESPONSES
@@ -133,7 +134,7 @@ async def response_page(form_id: str, filters: Filters, tz: ZoneInfo, page: int 
         "SELECT r.id, r.submitted_at, r.language, r.form_version FROM response r "
         f"WHERE {where} ORDER BY r.id DESC LIMIT ? OFFSET ?",
         [*params, per_page, (page - 1) * per_page])
-    return [(int(i), _aware(at), lang, version) for i, at, lang, version in rows], total
+    return [(int(i), aware(at), lang, version) for i, at, lang, version in rows], total
 
 
 async def response_detail(form_id: str, response_id: int,
@@ -158,7 +159,7 @@ async def response_detail(form_id: str, response_id: int,
     answers: dict[str, list[str]] = {}
     for question, value, text in rows:
         answers.setdefault(question, []).append(value if value is not None else text or "")
-    return StoredResponse(int(head[0]), _aware(head[1]), head[2], head[3], answers)
+    return StoredResponse(int(head[0]), aware(head[1]), head[2], head[3], answers)
 
 
 async def version_list(form_id: str) -> list[str]:
@@ -170,9 +171,3 @@ async def version_list(form_id: str) -> list[str]:
         "GROUP BY t.form_version ORDER BY COALESCE(MAX(v.id), 0) DESC, t.form_version",
         [form_id, RESPONSES, ANSWERED])
     return [row[0] for row in rows]
-
-
-def _aware(moment: Any) -> dt.datetime:
-    if not isinstance(moment, dt.datetime):
-        moment = dt.datetime.fromisoformat(str(moment))
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -11,8 +11,7 @@ version that adds answers: every server process then lays sheets out alike.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,21 +28,12 @@ from vnform.sheets import (
     sheet_rows,
 )
 from vnform.spec import FormSpec
-from vnform.store.reading import numbered
+from vnform.store.database import aware, execute, on_sqlite
 
 __all__ = ["COLUMNS", "add_sheets", "lay_out", "layout_of", "sheet_records"]
 
 COLUMNS = ("form_id", "response_id", "part", "form_version", "day", "language",
            *MARK_COLUMNS, *NUMBER_COLUMNS, *DATE_COLUMNS)
-
-
-def _sqlite(conn: Any) -> bool:
-    return bool(conn.capabilities.dialect == "sqlite")
-
-
-async def _run(conn: Any, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    rows = await conn.execute_query_dict(sql if _sqlite(conn) else numbered(sql), list(params))
-    return [tuple(row.values()) for row in rows]
 
 
 #: PostgreSQL advisory locks on a form's counts are taken in this space ("vn").
@@ -56,14 +46,14 @@ async def hold_counts(conn: Any, form_id: str) -> None:
     advisory lock, shared, from its counters to its commit: see
     :func:`vnform.store.tallies.add`). Their responses and sheets, not committed yet, are
     invisible to *conn* meanwhile. On SQLite the one writer is alone anyway."""
-    if not _sqlite(conn):
-        await _run(conn, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, hashtext(?))) l",
+    if not on_sqlite(conn):
+        await execute(conn, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, hashtext(?))) l",
                    [COUNTS_LOCK, form_id])
 
 
 async def layout_of(conn: Any, form_id: str) -> Layout:
     """The layout of *form_id*'s sheets as stored (empty when it has none yet)."""
-    rows = await _run(conn, "SELECT layout FROM form_tally WHERE form_id = ? AND shard = 0",
+    rows = await execute(conn, "SELECT layout FROM form_tally WHERE form_id = ? AND shard = 0",
                       [form_id])
     return Layout.from_json(rows[0][0] if rows else None)
 
@@ -77,17 +67,17 @@ async def lay_out(conn: Any, spec: FormSpec, tz: ZoneInfo) -> Layout:
     some already (responses stored before their form was laid out), the form's sheets
     are written again, so that they always add up to the answers."""
     await hold_counts(conn, spec.id)
-    await _run(conn, "INSERT INTO form_tally (form_id, responses, changes, last_at, timezone) "
+    await execute(conn, "INSERT INTO form_tally (form_id, responses, changes, last_at, timezone) "
                "VALUES (?, 0, 0, NULL, ?) ON CONFLICT (form_id, shard) DO NOTHING",
                [spec.id, tz.key])
-    lock = "" if _sqlite(conn) else " FOR UPDATE"
-    rows = await _run(conn, f"SELECT layout FROM form_tally WHERE form_id = ? AND shard = 0"
+    lock = "" if on_sqlite(conn) else " FOR UPDATE"
+    rows = await execute(conn, f"SELECT layout FROM form_tally WHERE form_id = ? AND shard = 0"
                       f"{lock}", [spec.id])
     before = Layout.from_json(rows[0][0] if rows else None)
     after = extended(before, spec)
     if after == before:
         return after
-    await _run(conn, "UPDATE form_tally SET layout = ? WHERE form_id = ? AND shard = 0",
+    await execute(conn, "UPDATE form_tally SET layout = ? WHERE form_id = ? AND shard = 0",
                [after.to_json(), spec.id])
     if await _answered_already(conn, spec.id, before, after):
         from vnform.tallying import local_day
@@ -98,7 +88,7 @@ async def lay_out(conn: Any, spec: FormSpec, tz: ZoneInfo) -> Layout:
 
 async def _answered_already(conn: Any, form_id: str, before: Layout, after: Layout) -> bool:
     """Whether stored answers fill a column *after* adds to *before*."""
-    if not await _run(conn, "SELECT 1 FROM response WHERE form_id = ? LIMIT 1", [form_id]):
+    if not await execute(conn, "SELECT 1 FROM response WHERE form_id = ? LIMIT 1", [form_id]):
         return False
     old_marks = set(before.marks)
     keys = {key for key, value in after.marks if (key, value) not in old_marks and not value}
@@ -106,11 +96,11 @@ async def _answered_already(conn: Any, form_id: str, before: Layout, after: Layo
     values = [(key, value) for key, value in after.marks
               if value and (key, value) not in old_marks and key not in keys]
     for key in keys:
-        if await _run(conn, "SELECT 1 FROM answer WHERE form_id = ? AND question = ? LIMIT 1",
+        if await execute(conn, "SELECT 1 FROM answer WHERE form_id = ? AND question = ? LIMIT 1",
                       [form_id, key]):
             return True
     for key, value in values:
-        if await _run(conn, "SELECT 1 FROM answer WHERE form_id = ? AND question = ? "
+        if await execute(conn, "SELECT 1 FROM answer WHERE form_id = ? AND question = ? "
                       "AND value = ? LIMIT 1", [form_id, key, value]):
             return True
     return False
@@ -128,7 +118,7 @@ async def add_sheets(conn: Any, records: list[tuple[Any, ...]]) -> None:
     ``executemany``."""
     if not records:
         return
-    if not _sqlite(conn):
+    if not on_sqlite(conn):
         async with conn.acquire_connection() as raw:
             await raw.copy_records_to_table("answer_sheet", records=records,
                                             columns=list(COLUMNS))
@@ -144,18 +134,18 @@ async def rebuild_sheets(conn: Any, form_id: str, layout: Layout, day_of: Any,
                          batch: int = 2000) -> None:
     """Write the sheets of *form_id*'s responses anew from their answers, on *conn* (a
     transaction); *day_of* gives the local day of a response's time."""
-    await _run(conn, "DELETE FROM answer_sheet WHERE form_id = ?", [form_id])
+    await execute(conn, "DELETE FROM answer_sheet WHERE form_id = ?", [form_id])
     numbers = set(layout.numbers)
     last = 0
     while True:
-        heads = await _run(conn, "SELECT id, submitted_at, language, form_version FROM "
+        heads = await execute(conn, "SELECT id, submitted_at, language, form_version FROM "
                            "response WHERE form_id = ? AND id > ? ORDER BY id LIMIT ?",
                            [form_id, last, batch])
         if not heads:
             return
         ids = [int(head[0]) for head in heads]
         found: dict[int, list[AnswerRow]] = {i: [] for i in ids}
-        for response_id, question, value, number in await _run(
+        for response_id, question, value, number in await execute(
                 conn, "SELECT response_id, question, value, number FROM answer WHERE "
                 f"response_id IN ({', '.join('?' * len(ids))})", ids):
             if value is not None:
@@ -165,15 +155,10 @@ async def rebuild_sheets(conn: Any, form_id: str, layout: Layout, day_of: Any,
             else:  # free text: only "answered" is marked
                 found[int(response_id)].append(AnswerRow(question, None, None, ""))
         records = [record for head in heads for record in sheet_records(
-            form_id, int(head[0]), head[3], day_of(_aware(head[1])), head[2], layout,
+            form_id, int(head[0]), head[3], day_of(aware(head[1])), head[2], layout,
             found[int(head[0])])]
         await add_sheets(conn, records)
         last = ids[-1]
-
-
-def _aware(value: Any) -> dt.datetime:
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 # --- a segment's figures, summed from its responses' sheets ---------------------------

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,8 +42,7 @@ from vnform.filters import Filters
 from vnform.sheets import Layout, extended
 from vnform.spec import FormSpec
 from vnform.store import reading, sheets
-from vnform.store.database import WRITE
-from vnform.store.reading import numbered
+from vnform.store.database import WRITE, aware, execute, marked, on_sqlite
 from vnform.summary import NumberStats
 from vnform.tallying import ANSWERED, CASES, RESPONSES, UNSATISFIED, Difference, Row
 
@@ -54,14 +54,6 @@ __all__ = [
 
 COLUMNS = ("form_id", "question", "value", "day", "language", "form_version", "n")
 KEY = "form_id, question, value, day, language, form_version"
-
-
-def _sqlite(conn: Any) -> bool:
-    return bool(conn.capabilities.dialect == "sqlite")
-
-
-def _marks(conn: Any, sql: str) -> str:
-    return sql if _sqlite(conn) else numbered(sql)
 
 
 # --- Writing ------------------------------------------------------------------------
@@ -117,7 +109,7 @@ async def add(conn: Any, form_id: str, rows: Sequence[Row], at: dt.datetime, tz:
     The counters first, then the form's total, so that on PostgreSQL the total's row,
     which every submission to its shard updates, stays locked only while the submission
     commits; there, without a *limit*, both in one statement."""
-    if _sqlite(conn) or limit is not None:
+    if on_sqlite(conn) or limit is not None:
         await add_counts(conn, rows, serial)
         return await count_response(conn, form_id, at, tz, limit, count, serial)
     shard = serial % tallying.SHARDS
@@ -144,13 +136,12 @@ async def count_response(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
     submissions check the cap one after the other, exactly. Its other shards hold what
     was counted before it had a cap, and what bulk loads (`vnform demo`, which ignore
     caps) add: their sum is read once, beside."""
-    shard = 0 if limit is not None or _sqlite(conn) else serial % tallying.SHARDS
+    shard = 0 if limit is not None or on_sqlite(conn) else serial % tallying.SHARDS
     others = 0
-    if limit is not None and not _sqlite(conn):
-        rows = await conn.execute_query_dict(numbered(
-            "SELECT COALESCE(SUM(responses), 0) AS n FROM form_tally "
-            "WHERE form_id = ? AND shard <> 0"), [form_id])
-        others = int(rows[0]["n"])
+    if limit is not None and not on_sqlite(conn):
+        rows = await execute(conn, "SELECT COALESCE(SUM(responses), 0) FROM form_tally "
+                             "WHERE form_id = ? AND shard <> 0", [form_id])
+        others = int(rows[0][0])
     cap = "" if limit is None else " WHERE form_tally.responses + ? <= ?"
     sql = ("INSERT INTO form_tally (form_id, shard, responses, changes, last_at, timezone) "
            f"VALUES (?, ?, ?, 1, ?, ?) {_ADD_TO_TOTAL}{cap} RETURNING responses")
@@ -159,9 +150,7 @@ async def count_response(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
         if others + count > limit:
             return False
         params += [count, limit - others]
-    # execute_query_dict: tortoise's asyncpg execute_query returns no rows for an
-    # INSERT, RETURNING or not.
-    return bool(await conn.execute_query_dict(_marks(conn, sql), params))
+    return bool(await execute(conn, sql, params))
 
 
 async def add_counts(conn: Any, rows: Sequence[Row], serial: int = 0) -> None:
@@ -169,7 +158,7 @@ async def add_counts(conn: Any, rows: Sequence[Row], serial: int = 0) -> None:
     transaction, in the shard of *serial* (a response id: PostgreSQL only)."""
     if not rows:
         return
-    if _sqlite(conn):
+    if on_sqlite(conn):
         await conn.execute_many(
             f"INSERT INTO tally ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?) "
             f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = n + excluded.n",
@@ -190,7 +179,7 @@ async def add_many(conn: Any, form_id: str, rows: Sequence[Row], responses: int,
 
 def _moment(conn: Any, at: dt.datetime) -> Any:
     # SQLite keeps times as text; this is the text tortoise writes for them.
-    return at.astimezone(dt.UTC).isoformat(" ") if _sqlite(conn) else at
+    return at.astimezone(dt.UTC).isoformat(" ") if on_sqlite(conn) else at
 
 
 # --- Reading -------------------------------------------------------------------------
@@ -216,8 +205,8 @@ async def form_totals(form_ids: Iterable[str], officials: bool = True) -> dict[s
         rows = await reading.fetch(sql, ids)
     else:
         conn = connections.get(WRITE)
-        _, rows = await conn.execute_query(_marks(conn, sql), ids)
-    return {row[0]: FormTotal(int(row[1]), int(row[2]), _aware(row[3])) for row in rows}
+        _, rows = await conn.execute_query(marked(conn, sql), ids)
+    return {row[0]: FormTotal(int(row[1]), int(row[2]), aware(row[3])) for row in rows}
 
 
 async def tally_zones() -> set[str]:
@@ -462,7 +451,7 @@ async def _recount(run: Any, sqlite: bool, form_id: str, tz: ZoneInfo,
                    specs: dict[str, FormSpec]) -> list[Row]:
     span = await run("SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
                      "WHERE form_id = ?", [form_id])
-    first, last = (_aware(v) for v in span[0]) if span else (None, None)
+    first, last = (aware(v) for v in span[0]) if span else (None, None)
     day = day_sql(sqlite, tz, first, last)
     rows: list[Row] = []
     for sql, params in recount_statements(sqlite, form_id, day, await _rules(
@@ -501,10 +490,10 @@ async def verify(tz: ZoneInfo, form_ids: Iterable[str] | None = None,
 async def _total_differences(run: Any, form_id: str, tz: ZoneInfo) -> list[Difference]:
     total = await run("SELECT COUNT(*), MAX(submitted_at) FROM response WHERE form_id = ?",
                       [form_id])
-    count, newest = int(total[0][0]), _aware(total[0][1])
+    count, newest = int(total[0][0]), aware(total[0][1])
     kept = await run("SELECT SUM(responses), MAX(last_at), MAX(CASE WHEN shard = 0 "
                      "THEN timezone END) FROM form_tally WHERE form_id = ?", [form_id])
-    responses, last_at, zone = (int(kept[0][0]), _aware(kept[0][1]), kept[0][2]) \
+    responses, last_at, zone = (int(kept[0][0]), aware(kept[0][1]), kept[0][2]) \
         if kept and kept[0][0] is not None else (0, None, tz.key)
     found = []
     if responses != count:
@@ -525,27 +514,19 @@ async def rebuild(tz: ZoneInfo, form_ids: Iterable[str] | None = None,
     per form. Returns the forms rebuilt. On *conn* (a migration's), in its transaction."""
     done = []
     if conn is not None:
-        for form_id in await _form_ids(_runner(conn), form_ids):
+        for form_id in await _form_ids(partial(execute, conn), form_ids):
             await _rebuild_form(conn, form_id, tz, (specs or {}).get(form_id))
             done.append(form_id)
         return done
-    for form_id in await _form_ids(_runner(connections.get(WRITE)), form_ids):
+    for form_id in await _form_ids(partial(execute, connections.get(WRITE)), form_ids):
         async with in_transaction(WRITE) as txn:
             await _rebuild_form(txn, form_id, tz, (specs or {}).get(form_id))
         done.append(form_id)
     return done
 
 
-def _runner(conn: Any) -> Any:
-    async def run(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-        _, rows = await conn.execute_query(_marks(conn, sql), list(params))
-        return [tuple(row) for row in rows]
-
-    return run
-
-
 async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec | None) -> None:
-    run = _runner(conn)
+    run = partial(execute, conn)
     specs = await _specs(run, form_id, current)
     # The form's counts lock first: on PostgreSQL it makes submissions to this form wait
     # until the recount is in, so none is counted twice or lost.
@@ -554,10 +535,10 @@ async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec
               "VALUES (?, 0, 0, NULL, ?) ON CONFLICT (form_id, shard) DO NOTHING",
               [form_id, tz.key])
     await run("DELETE FROM tally WHERE form_id = ?", [form_id])
-    sqlite = _sqlite(conn)
+    sqlite = on_sqlite(conn)
     span = await run("SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
                      "WHERE form_id = ?", [form_id])
-    day = day_sql(sqlite, tz, _aware(span[0][0]), _aware(span[0][1]))
+    day = day_sql(sqlite, tz, aware(span[0][0]), aware(span[0][1]))
     for sql, params in recount_statements(sqlite, form_id, day,
                                           await _rules(run, form_id, specs)):
         await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) {sql}", params)
@@ -631,16 +612,9 @@ async def analyze(conn: Any = None) -> None:
     autovacuum off, as on some managed servers, PostgreSQL knows only what ANALYZE told
     it; VACUUM also marks the pages all-visible, for index-only scans."""
     conn = conn or connections.get(WRITE)
-    if _sqlite(conn):
+    if on_sqlite(conn):
         await conn.execute_script("ANALYZE")
         return
     async with conn.acquire_connection() as raw:
         # VACUUM cannot run in a transaction: this connection is in autocommit.
         await raw.execute("VACUUM ANALYZE response, answer, answer_sheet, tally, form_tally")
-
-
-def _aware(value: Any) -> dt.datetime | None:
-    if value is None:
-        return None
-    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
