@@ -7,21 +7,24 @@ created and upgraded by tortoise's migrations in :mod:`vnform.migrations`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.migrations.api import migrate as run_migrations
 
 from vnform.store.reading import numbered, read_config
 
-__all__ = ["WRITE", "NoDatabase", "aware", "execute", "insert_rows", "is_sqlite", "marked",
-           "on_sqlite", "opened", "pending_migrations", "placeholders", "prepare",
-           "tortoise_config"]
+__all__ = ["WRITE", "NoDatabase", "Write", "aware", "execute", "insert_rows", "is_sqlite",
+           "marked", "on_sqlite", "opened", "pending_migrations", "placeholders", "prepare",
+           "run_writes", "sqlite_transaction", "stored_time", "tortoise_config", "write"]
 
 APP = "vnform"
 #: The connection citizens' answers are written through (officials read through others:
@@ -161,6 +164,12 @@ def aware(moment: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def stored_time(conn: Any, moment: dt.datetime) -> Any:
+    """*moment* as *conn* binds it: SQLite keeps times as the text tortoise writes for
+    them (UTC), PostgreSQL as they are."""
+    return moment.astimezone(dt.UTC).isoformat(" ") if on_sqlite(conn) else moment
+
+
 def placeholders(conn: Any, count: int) -> list[str]:
     """Marks for *count* bound values in raw SQL on *conn*: ``?`` (SQLite), ``$1``...
     (asyncpg) or ``%s`` (psycopg)."""
@@ -169,6 +178,90 @@ def placeholders(conn: Any, count: int) -> list[str]:
     if type(conn).__module__.startswith("tortoise.backends.psycopg"):
         return ["%s"] * count
     return [f"${i}" for i in range(1, count + 1)]
+
+
+T = TypeVar("T")
+
+#: One statement (``?`` marks) and the parameters of each of its runs.
+Write = tuple[str, Sequence[Sequence[Any]]]
+
+
+async def write(conn: Any, writes: Sequence[Write]) -> None:
+    """Run *writes* in order on *conn*, a transaction, without reading their results.
+
+    On SQLite all of them in one call to the connection's thread: a transaction holds
+    the database's one writer while it waits on each call, and every call also waits for
+    the event loop to come back to it, so a submission's rows go in one call instead of
+    one per table. Elsewhere, one round trip each."""
+    writes = [(sql, rows) for sql, rows in writes if rows]
+    if not on_sqlite(conn):
+        for sql, rows in writes:
+            if len(rows) == 1:
+                await conn.execute_query(marked(conn, sql), list(rows[0]))
+            else:
+                await conn.execute_many(marked(conn, sql), [list(r) for r in rows])
+        return
+
+    await _on_thread(conn, lambda raw: run_writes(raw, writes))
+
+
+#: The row of marks of an INSERT, as :data:`Write` statements write it.
+_VALUES = re.compile(r"VALUES (\(\?(?:, \?)*\))")
+#: Bound values per statement, well below SQLite's limit (32,766).
+_MOST_VALUES = 30_000
+
+
+def run_writes(raw: sqlite3.Connection, writes: Sequence[Write]) -> None:
+    """Run *writes* on *raw*, SQLite's connection, on its own thread. An INSERT's rows go
+    in as few statements as its values allow: each statement gives up and takes back
+    Python's lock (while SQLite works), a wait when the event loop holds it."""
+    for sql, rows in writes:
+        values = _VALUES.search(sql)
+        if values is None or len(rows) < 2:
+            raw.executemany(sql, rows)
+            continue
+        marks = values.group(1)
+        per_statement = max(1, _MOST_VALUES // (marks.count("?") or 1))
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start:start + per_statement]
+            raw.execute(sql[:values.start(1)] + ", ".join([marks] * len(chunk))
+                        + sql[values.end(1):], [v for row in chunk for v in row])
+
+
+async def sqlite_transaction(client: Any, work: Callable[[sqlite3.Connection], T]) -> T:
+    """*work*'s result, run as one transaction of *client*, SQLite's writer, in one call
+    to its connection's thread: the transaction holds the database's one writer only
+    while SQLite works, not while the event loop serves other requests between calls.
+    *work* runs on that thread: it takes the raw connection and may only use it. An
+    exception it raises rolls the transaction back and reaches the caller (SQLite's own
+    as tortoise's)."""
+
+    def run(raw: sqlite3.Connection) -> T:
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(raw)
+            raw.execute("COMMIT")
+        except BaseException:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            raise
+        return result
+
+    # The client's lock is the one its tortoise transactions hold: none runs meanwhile.
+    return await _on_thread(client, run)
+
+
+async def _on_thread(conn: Any, work: Callable[[sqlite3.Connection], T]) -> T:
+    """*work*'s result, run on the thread of *conn*'s (SQLite's) connection, holding it."""
+    async with conn.acquire_connection() as connection:
+        try:
+            # aiosqlite's one entry point for running a function on its own thread
+            # (pinned in pyproject.toml; every submission goes through it).
+            return await connection._execute(work, connection._conn)
+        except sqlite3.IntegrityError as error:
+            raise IntegrityError(error) from error
+        except sqlite3.OperationalError as error:
+            raise OperationalError(error) from error
 
 
 async def insert_rows(conn: Any, table: str, columns: Sequence[str],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -13,12 +14,22 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from vnform import tallying
-from vnform.answers import Answers, StoredResponse, answer_rows
+from vnform.answers import AnswerRow, Answers, StoredResponse, answer_rows
 from vnform.filters import Filters
-from vnform.models import Draft, FormVersion, Invitation, Response
+from vnform.models import Draft, FormVersion, Response
 from vnform.spec import FormSpec
 from vnform.store import reading, sheets, tallies
-from vnform.store.database import WRITE, insert_rows, placeholders
+from vnform.store.database import (
+    WRITE,
+    Write,
+    execute,
+    on_sqlite,
+    placeholders,
+    run_writes,
+    sqlite_transaction,
+    stored_time,
+    write,
+)
 
 #: Columns of an answer row, in the order the raw inserts give them.
 ANSWER_COLUMNS = ("response_id", "form_id", "question", "value", "number", "text")
@@ -29,6 +40,22 @@ __all__ = [
     "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
     "submit", "submitted",
 ]
+
+
+#: Marks the invitation *id* used, if it still is not (a row back when it was).
+_CLAIM = ('UPDATE "invitation" SET "used_at" = ? WHERE "id" = ? AND "form_id" = ? '
+          'AND "case_code" = ? AND "used_at" IS NULL RETURNING "id"')
+#: Stores a response (its id back).
+_INSERT_RESPONSE = ('INSERT INTO "response" ("form_id", "form_version", "token", "language", '
+                    '"submitted_at", "case_code") VALUES (?, ?, ?, ?, ?, ?) RETURNING "id"')
+
+
+def _answer_write(response_id: int, form_id: str, rows: Iterable[AnswerRow]) -> Write:
+    """The answer rows of one response, as one statement (no model object per row)."""
+    return (f'INSERT INTO "answer" ({", ".join(ANSWER_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)',
+            [(response_id, form_id, row.question, row.value, row.number, row.text)
+             for row in rows])
+
 
 async def record_versions(specs: Iterable[FormSpec]) -> None:
     """Store each form's definition once per version, so old answers stay readable."""
@@ -135,37 +162,55 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     rows = answer_rows(spec, answers)
     now = dt.datetime.now(dt.UTC)
     day = tallying.local_day(now, counting.tz)
-    layout = counting.layout(spec.id)
     counts = tallying.tally_rows(
         spec.id, spec.version, day, language,
         tallying.response_counts(rows, case=case_code is not None, unsatisfied=(
             case_code is not None and tallying.rates_unsatisfied(spec, answers))))
+    client = connections.get(WRITE)
+    at = stored_time(client, now)
+    claim = None if invitation_id is None else (_CLAIM, [at, invitation_id, spec.id, case_code])
+    head = (_INSERT_RESPONSE, [spec.id, spec.version, token, language, at, case_code])
+
+    def rows_of(response_id: int) -> list[Write]:
+        # Last the counters, in the shard of the response, then the form's total, so that
+        # on PostgreSQL these shared rows stay locked only as long as it takes to commit.
+        # A form with a cap counts its total apart: it may refuse.
+        return [
+            _answer_write(response_id, spec.id, rows),
+            sheets.sheet_write(sheets.sheet_records(
+                spec.id, response_id, spec.version, day, language, counting.layout(spec.id),
+                rows)),
+            ('DELETE FROM "draft" WHERE "token" = ?', [(token,)]),
+            *(tallies.writes(client, spec.id, counts, now, counting.tz, serial=response_id)
+              if limit is None else tallies.counter_writes(client, counts, response_id))]
+
     try:
-        async with in_transaction(WRITE) as conn:
-            # First the write that claims the invitation: the transaction holds SQLite's
-            # write lock from here on, and a used invitation stops it before anything else.
-            if invitation_id is not None and not await Invitation.filter(
-                id=invitation_id, form_id=spec.id, case_code=case_code, used_at__isnull=True,
-            ).using_db(conn).update(used_at=now):
-                raise CaseRated(case_code)
-            response = await Response.create(
-                form_id=spec.id, form_version=spec.version, token=token, language=language,
-                submitted_at=now, case_code=case_code, using_db=conn,
-            )
-            if rows:
-                # One statement, without a model object per row (bulk_create's cost).
-                await insert_rows(conn, "answer", ANSWER_COLUMNS, [
-                    (response.id, spec.id, row.question, row.value, row.number, row.text)
-                    for row in rows])
-            await sheets.add_sheets(conn, sheets.sheet_records(
-                spec.id, response.id, spec.version, day, language, layout, rows))
-            await Draft.filter(token=token).using_db(conn).delete()
-            # Last, just before the commit, so that shared counters stay locked
-            # (PostgreSQL) only as long as it takes to commit: the counters, in the shard
-            # of the response, then the form's total (which checks the cap).
-            if not await tallies.add(conn, spec.id, counts, now, counting.tz,
-                                     serial=response.id, limit=limit):
+        if on_sqlite(client):
+            cap = None if limit is None else tallies.count_statement(
+                client, spec.id, now, counting.tz, limit)
+            if limit is not None and cap is None:
                 raise FormFull(spec.id)
+
+            def store(raw: sqlite3.Connection) -> int:
+                # The claim of the invitation first: a used one stops all the rest.
+                if claim and not raw.execute(*claim).fetchall():
+                    raise CaseRated(case_code)
+                response_id = int(raw.execute(*head).fetchall()[0][0])
+                run_writes(raw, rows_of(response_id))
+                if cap and not raw.execute(*cap).fetchall():
+                    raise FormFull(spec.id)
+                return response_id
+
+            return await sqlite_transaction(client, store), True
+        async with in_transaction(WRITE) as conn:
+            if claim and not await execute(conn, *claim):
+                raise CaseRated(case_code)
+            response_id = int((await execute(conn, *head))[0][0])
+            await write(conn, rows_of(response_id))
+            if limit is not None and not await tallies.count_response(
+                    conn, spec.id, now, counting.tz, limit, serial=response_id):
+                raise FormFull(spec.id)
+        return response_id, True
     except (IntegrityError, CaseRated):
         # Two posts of one token raced: the other one stored it (and used the invitation).
         existing = await submitted(token)
@@ -174,7 +219,6 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
         if case_code is not None:
             raise CaseRated(case_code) from None
         raise
-    return response.id, True
 
 
 def response_where(form_id: str, filters: Filters, tz: ZoneInfo,

@@ -28,9 +28,9 @@ from vnform.sheets import (
     sheet_rows,
 )
 from vnform.spec import FormSpec
-from vnform.store.database import aware, execute, on_sqlite
+from vnform.store.database import Write, aware, execute, on_sqlite, write
 
-__all__ = ["COLUMNS", "add_sheets", "lay_out", "layout_of", "sheet_records"]
+__all__ = ["COLUMNS", "add_sheets", "lay_out", "layout_of", "sheet_records", "sheet_write"]
 
 COLUMNS = ("form_id", "response_id", "part", "form_version", "day", "language",
            *MARK_COLUMNS, *NUMBER_COLUMNS, *DATE_COLUMNS)
@@ -113,6 +113,13 @@ def sheet_records(form_id: str, response_id: int, version: str, day: str, langua
             for part, marks, numbers, dates in sheet_rows(layout, rows)]
 
 
+def sheet_write(records: list[tuple[Any, ...]]) -> Write:
+    """The :class:`~vnform.store.database.Write` that inserts sheet *records* (one
+    response's few: a bulk load takes :func:`add_sheets`)."""
+    return (f"INSERT INTO answer_sheet ({', '.join(COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(COLUMNS))})", records)
+
+
 async def add_sheets(conn: Any, records: list[tuple[Any, ...]]) -> None:
     """Insert sheet rows on *conn* (a transaction): ``COPY`` on asyncpg, else one
     ``executemany``."""
@@ -123,9 +130,7 @@ async def add_sheets(conn: Any, records: list[tuple[Any, ...]]) -> None:
             await raw.copy_records_to_table("answer_sheet", records=records,
                                             columns=list(COLUMNS))
         return
-    marks = ", ".join("?" * len(COLUMNS))
-    await conn.execute_many(f"INSERT INTO answer_sheet ({', '.join(COLUMNS)}) "
-                            f"VALUES ({marks})", [list(r) for r in records])
+    await write(conn, [sheet_write(records)])
 
 
 # --- sheets counted again from the raw answers (vnform tallies rebuild) ---------------

@@ -42,14 +42,24 @@ from vnform.filters import Filters
 from vnform.sheets import Layout, extended
 from vnform.spec import FormSpec
 from vnform.store import reading, sheets
-from vnform.store.database import WRITE, aware, execute, marked, on_sqlite
+from vnform.store.database import (
+    WRITE,
+    Write,
+    aware,
+    execute,
+    marked,
+    on_sqlite,
+    stored_time,
+    write,
+)
 from vnform.summary import NumberStats
 from vnform.tallying import ANSWERED, CASES, RESPONSES, UNSATISFIED, Difference, Row
 
 __all__ = [
     "Counting", "Difference", "Figures", "FormTotal", "add", "add_counts", "add_many", "analyze",
-    "count_response", "counting", "figures", "form_totals", "period_counts", "rebuild",
-    "key_filters", "recent_responses", "tally_zones", "verify", "where",
+    "count_response", "count_statement", "counter_writes", "counting", "figures", "form_totals",
+    "period_counts", "rebuild", "key_filters", "recent_responses", "tally_zones", "verify",
+    "where", "writes",
 ]
 
 COLUMNS = ("form_id", "question", "value", "day", "language", "form_version", "n")
@@ -80,6 +90,10 @@ async def counting(specs: Iterable[FormSpec], tz: ZoneInfo) -> Counting:
     return Counting(tz, layouts)
 
 
+#: SQLite: one counter row added (shard 0), parameters as a :data:`Row`.
+_UPSERT_COUNTERS = (f"INSERT INTO tally ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = n + excluded.n")
+
 #: How the form's total row (of one shard) takes *count* more responses.
 _ADD_TO_TOTAL = (
     "ON CONFLICT (form_id, shard) DO UPDATE SET "
@@ -105,20 +119,33 @@ async def add(conn: Any, form_id: str, rows: Sequence[Row], at: dt.datetime, tz:
     """Add *count* responses of *form_id* (the newest at *at*) and their counter *rows*
     (sorted, one per key) on *conn*, a transaction, in the shard of *serial* (a response
     id); False, when that would pass *limit* (the transaction must then be rolled back).
+    Without a *limit*: :func:`writes`."""
+    if limit is None:
+        await write(conn, writes(conn, form_id, rows, at, tz, serial, count))
+        return True
+    await add_counts(conn, rows, serial)
+    return await count_response(conn, form_id, at, tz, limit, count, serial)
+
+
+def writes(conn: Any, form_id: str, rows: Sequence[Row], at: dt.datetime, tz: ZoneInfo,
+           serial: int = 0, count: int = 1) -> list[Write]:
+    """The writes (:func:`~vnform.store.database.write`) that add *count* responses of
+    *form_id*, a form without a cap, and their counter *rows*, on *conn*, in the shard of
+    *serial*; a submission runs them with its other rows.
 
     The counters first, then the form's total, so that on PostgreSQL the total's row,
     which every submission to its shard updates, stays locked only while the submission
-    commits; there, without a *limit*, both in one statement."""
-    if on_sqlite(conn) or limit is not None:
-        await add_counts(conn, rows, serial)
-        return await count_response(conn, form_id, at, tz, limit, count, serial)
+    commits; there both in one statement."""
+    if on_sqlite(conn):
+        return [*counter_writes(conn, rows),
+                ("INSERT INTO form_tally (form_id, shard, responses, changes, last_at, "
+                 f"timezone) VALUES (?, 0, ?, 1, ?, ?) {_ADD_TO_TOTAL}",
+                 [(form_id, count, stored_time(conn, at), tz.key)])]
     shard = serial % tallying.SHARDS
-    await conn.execute_query(
-        _ADD_COUNTERS + "INSERT INTO form_tally (form_id, shard, responses, changes, last_at, "
-        "timezone) SELECT $9, $10::smallint, $11, 1, $12, $13 "
-        f"WHERE (SELECT COUNT(*) FROM counted) >= 0 {_ADD_TO_TOTAL}",
-        [*_arrays(rows), sheets.COUNTS_LOCK, form_id, shard, count, at, tz.key])
-    return True
+    return [(_ADD_COUNTERS + "INSERT INTO form_tally (form_id, shard, responses, changes, "
+             "last_at, timezone) SELECT $9, $10::smallint, $11, 1, $12, $13 "
+             f"WHERE (SELECT COUNT(*) FROM counted) >= 0 {_ADD_TO_TOTAL}",
+             [[*_arrays(rows), sheets.COUNTS_LOCK, form_id, shard, count, at, tz.key]])]
 
 
 def _arrays(rows: Sequence[Row]) -> list[list[Any]]:
@@ -142,32 +169,41 @@ async def count_response(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
         rows = await execute(conn, "SELECT COALESCE(SUM(responses), 0) FROM form_tally "
                              "WHERE form_id = ? AND shard <> 0", [form_id])
         others = int(rows[0][0])
+    statement = count_statement(conn, form_id, at, tz, limit, count, shard, others)
+    return statement is not None and bool(await execute(conn, *statement))
+
+
+def count_statement(conn: Any, form_id: str, at: dt.datetime, tz: ZoneInfo,
+                    limit: int | None = None, count: int = 1, shard: int = 0,
+                    others: int = 0) -> tuple[str, list[Any]] | None:
+    """The statement (``?`` marks) that counts *count* more responses of *form_id* in
+    *shard*, whose other shards hold *others*: it returns a row when it counted them, none
+    when they would pass *limit*; None when they pass it whatever the shard holds."""
     cap = "" if limit is None else " WHERE form_tally.responses + ? <= ?"
     sql = ("INSERT INTO form_tally (form_id, shard, responses, changes, last_at, timezone) "
            f"VALUES (?, ?, ?, 1, ?, ?) {_ADD_TO_TOTAL}{cap} RETURNING responses")
-    params: list[Any] = [form_id, shard, count, _moment(conn, at), tz.key]
+    params: list[Any] = [form_id, shard, count, stored_time(conn, at), tz.key]
     if limit is not None:
         if others + count > limit:
-            return False
+            return None
         params += [count, limit - others]
-    return bool(await execute(conn, sql, params))
+    return sql, params
 
 
 async def add_counts(conn: Any, rows: Sequence[Row], serial: int = 0) -> None:
     """Add *rows* (sorted, one per key, all of one form) to the tally table, on *conn*, a
     transaction, in the shard of *serial* (a response id: PostgreSQL only)."""
+    await write(conn, counter_writes(conn, rows, serial))
+
+
+def counter_writes(conn: Any, rows: Sequence[Row], serial: int = 0) -> list[Write]:
+    """The writes of :func:`add_counts`, for a submission to run with its other rows."""
     if not rows:
-        return
+        return []
     if on_sqlite(conn):
-        await conn.execute_many(
-            f"INSERT INTO tally ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?) "
-            f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = n + excluded.n",
-            [list(r) for r in rows])
-        return
-    await conn.execute_query(
-        _ADD_COUNTERS + "SELECT COUNT(*) FROM counted",
-        [*_arrays(rows), sheets.COUNTS_LOCK, rows[0][0],
-         serial % tallying.SHARDS])
+        return [(_UPSERT_COUNTERS, rows)]
+    return [(_ADD_COUNTERS + "SELECT COUNT(*) FROM counted",
+             [[*_arrays(rows), sheets.COUNTS_LOCK, rows[0][0], serial % tallying.SHARDS]])]
 
 
 async def add_many(conn: Any, form_id: str, rows: Sequence[Row], responses: int,
@@ -175,11 +211,6 @@ async def add_many(conn: Any, form_id: str, rows: Sequence[Row], responses: int,
     """A bulk load's counts: *responses* responses of *form_id*, their counter rows, in
     the shard of *serial* (say, the batch's first response id)."""
     await add(conn, form_id, rows, last_at, tz, serial, count=responses)
-
-
-def _moment(conn: Any, at: dt.datetime) -> Any:
-    # SQLite keeps times as text; this is the text tortoise writes for them.
-    return at.astimezone(dt.UTC).isoformat(" ") if on_sqlite(conn) else at
 
 
 # --- Reading -------------------------------------------------------------------------
