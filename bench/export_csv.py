@@ -48,7 +48,7 @@ TARGET_MEMORY = 50 * MB
 
 def answer_keys() -> list[str]:
     from vnform.export import answer_columns
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     return answer_columns(Registry.load(FORMS).forms[FORM_ID])
 

@@ -83,8 +83,8 @@ async def measure(url: str, rounds: int) -> dict[str, Any]:
     from tortoise import connections
 
     from vnform import reports, store
+    from vnform.forms.registry import Registry
     from vnform.indicators import dimensions
-    from vnform.registry import Registry
 
     spec = Registry.load(FORMS).forms[FORM_ID]
     keys = sorted(k for d in dimensions(spec) for k in d.keys)

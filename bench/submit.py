@@ -56,7 +56,7 @@ COUNTING = 0.9
 def bodies(count: int) -> list[list[tuple[str, str]]]:
     """The answers of *count* citizens, as their browsers post them."""
     from vnform import demo
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     spec = Registry.load(FORMS).forms[FORM_ID]
     posted = []

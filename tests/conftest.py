@@ -29,7 +29,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from vnform.app import create_app
-from vnform.loader import load_text
+from vnform.forms.loader import load_text
 from vnform.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

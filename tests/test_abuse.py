@@ -140,7 +140,7 @@ def test_without_min_seconds_speed_is_not_judged(serve, rows) -> None:
 
 
 def test_min_seconds_must_be_a_positive_whole_number() -> None:
-    from vnform.loader import load_text
+    from vnform.forms.loader import load_text
 
     text = FORM.lstrip("\n") + "min_seconds: 0\n"
     line = text.count("\n")
@@ -289,7 +289,7 @@ def test_submissions_sent_at_once_cannot_all_slip_under_the_limit(
     """The mark is written before counting, so parallel posts see each other."""
     import asyncio
 
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     write_form(FORM)
     key, limit = "k" * 64, 3

@@ -24,7 +24,7 @@ from starlette.testclient import TestClient
 
 from vnform.app import create_app
 from vnform.cli import main
-from vnform.loader import load_text
+from vnform.forms.loader import load_text
 
 OFFICIAL = "xuat.du.lieu@so.gov.vn"
 URL = "/admin/forms/xuat-ban"

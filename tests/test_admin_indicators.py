@@ -24,8 +24,8 @@ from starlette.testclient import TestClient
 
 from vnform import reports, store
 from vnform.app import create_app
+from vnform.forms.registry import Registry
 from vnform.indicators import parse_period, period_of
-from vnform.registry import Registry
 
 ADMIN = "quan.tri@so.gov.vn"
 ANALYST = "phan.tich@so-a.gov.vn"

@@ -20,7 +20,7 @@ import pytest
 from conftest import Citizen, Database, copy_response, errors, sign_in
 from starlette.testclient import TestClient
 
-from vnform.loader import load_text
+from vnform.forms.loader import load_text
 
 OFFICIAL = "ket.qua@so.gov.vn"
 URL = "/admin/forms/ket-qua"

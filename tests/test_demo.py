@@ -23,8 +23,8 @@ from vnform import demo
 from vnform.answers import answer_rows, keep_visible, visible_questions
 from vnform.cli import main
 from vnform.formbuild import bind, validate
+from vnform.forms.loader import load_text
 from vnform.i18n import translations
-from vnform.loader import load_text
 from vnform.navigation import page_answers
 
 FORM = r"""

@@ -1,4 +1,4 @@
-"""Tests for vnform.expr: the show_if condition language, and its JavaScript twin."""
+"""Tests for vnform.forms.expressions: the show_if condition language, and its JavaScript twin."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from vnform.expr import MAX_DEPTH, MAX_LENGTH, Expr, ExprError, parse
+from vnform.forms.expressions import MAX_DEPTH, MAX_LENGTH, Expr, ExprError, parse
 
 SHOW_IF_JS = Path(__file__).resolve().parent.parent / "static" / "js" / "show_if.js"
 

@@ -13,8 +13,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
-from vnform import expr, schema
-from vnform.loader import load_text
+from vnform.forms import expressions as expr
+from vnform.forms import schema
+from vnform.forms.loader import load_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "docs" / "form.schema.json"
@@ -22,7 +23,7 @@ DOCS_PATH = ROOT / "docs" / "forms.md"
 DEMO_FORMS = sorted((ROOT / "forms").glob("*.yaml"))
 REGENERATE = (
     "docs/form.schema.json is out of date; regenerate it with:\n"
-    "  .venv/bin/python -c 'import json; from vnform.schema import json_schema; "
+    "  .venv/bin/python -c 'import json; from vnform.forms.schema import json_schema; "
     "open(\"docs/form.schema.json\", \"w\", encoding=\"utf-8\").write("
     "json.dumps(json_schema(), indent=2, ensure_ascii=False) + \"\\n\")'"
 )

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from vnform.registry import Registry
-from vnform.spec import FormSpec, Question
+from vnform.forms.registry import Registry
+from vnform.forms.spec import FormSpec, Question
 
 SPECS = Registry.load(DEMO_FORMS).forms
 FORMS = sorted(SPECS)

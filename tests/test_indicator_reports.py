@@ -455,7 +455,7 @@ def test_docs_explain_every_record_field() -> None:
 
 
 def test_docs_example_forms_load_without_problems() -> None:
-    from vnform.loader import load_text
+    from vnform.forms.loader import load_text
 
     text = DOCS.read_text(encoding="utf-8")
     examples = [block for block in re.findall(r"^```yaml\n(.*?)^```$", text, re.S | re.M)

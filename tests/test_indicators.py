@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from vnform import reports
+from vnform.forms.loader import load_text
+from vnform.forms.spec import FormSpec
 from vnform.indicators import (
     Dimension,
     Tally,
@@ -29,8 +31,6 @@ from vnform.indicators import (
     tally,
     wilson,
 )
-from vnform.loader import load_text
-from vnform.spec import FormSpec
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_MIN = 30  # VNFORM_INDICATOR_MIN_N's default

@@ -18,8 +18,8 @@ from starlette.testclient import TestClient
 from vnform import store
 from vnform.app import create_app
 from vnform.cli import main
+from vnform.forms.registry import Registry
 from vnform.links import invitation_path, read_invitation_token, sign_invitation
-from vnform.registry import Registry
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 

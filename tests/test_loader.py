@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from vnform.loader import Loaded, Problem, build_from_definition, load_file, load_text
-from vnform.registry import load_all
+from vnform.forms.building import build_from_definition
+from vnform.forms.loader import Loaded, Problem, load_file, load_text
+from vnform.forms.registry import load_all
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FORMS = sorted((ROOT / "forms").glob("*.yaml"))

@@ -293,7 +293,7 @@ def test_upgrading_counts_the_responses_already_stored(tmp_path: Path) -> None:
 # --- reads apart from writes ----------------------------------------------------------
 
 def test_a_read_in_progress_never_holds_a_submission(database_url, forms_dir, write_form) -> None:
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     write_form(FORM)
     spec = Registry.load(forms_dir).forms["dem"]
@@ -313,7 +313,7 @@ def test_submissions_during_a_rebuild_are_each_counted_once(database_url, forms_
                                                              write_form, rows) -> None:
     """Concurrent submissions to one form (different shards on PostgreSQL) while the
     form is rebuilt twice: none fails, none is lost or counted twice."""
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     write_form(FORM)
     spec = Registry.load(forms_dir).forms["dem"]
@@ -499,7 +499,7 @@ def test_a_segmented_view_says_it_is_counted_live(served, add_official) -> None:
 
 def layout_of_form(text: str, write_form, forms_dir: Path) -> Any:
     from vnform import sheets
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     write_form(text)
     return Registry.load(forms_dir).forms["dem"], sheets
@@ -572,7 +572,7 @@ def recount(rows: Callable[..., list[tuple[Any, ...]]], question: str, value: st
 def test_segment_figures_equal_a_recount_across_versions_and_languages(
         served, write_form, make_client, forms_dir, rows, database_url) -> None:
     from vnform.filters import Filters
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
     from vnform.store import segments
 
     client = served()

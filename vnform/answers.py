@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from vnform.spec import TEXT_TYPES, FormSpec, Question
+from vnform.forms.spec import TEXT_TYPES, FormSpec, Question
 
 Answers = Mapping[str, "str | list[str]"]
 

@@ -22,9 +22,9 @@ from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 
 from vnform import logs, store
+from vnform.forms.registry import Registry
 from vnform.logs import RequestId
 from vnform.middleware import Admission, BodyLimit, CitizensFirst, SecurityHeaders
-from vnform.registry import Registry
 from vnform.settings import Settings
 from vnform.turns import Citizens
 from vnform.views import admin, api, auth, citizen, errors, open_data

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
-from vnform.spec import Question, Rules
+from vnform.forms.spec import Question, Rules
 
 
 class Invalid(ValueError):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from vnform import store
 from vnform.export import Column, columns
-from vnform.loader import build_from_definition
-from vnform.spec import FormSpec
+from vnform.forms.building import build_from_definition
+from vnform.forms.spec import FormSpec
 
 
 async def form_versions(form_id: str,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 
 from vnform.cleaning import TEXT_CLEANERS, Invalid
-from vnform.spec import SCALE_TYPES, TEXT_TYPES, FormSpec, Question
+from vnform.forms.spec import SCALE_TYPES, TEXT_TYPES, FormSpec, Question
 
 Value = str | list[str]
 Maker = Callable[[random.Random], Value | None]

@@ -19,8 +19,8 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 
 from vnform.answers import StoredResponse, join_values
+from vnform.forms.spec import FormSpec, Question, Row, Text
 from vnform.i18n import translations
-from vnform.spec import FormSpec, Question, Row, Text
 from vnform.turns import give_way
 
 FIXED_COLUMNS = ("response_id", "submitted_at", "language", "form_version")

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from vnform.forms.spec import FormSpec, Question
 from vnform.i18n import LANGUAGES
-from vnform.spec import FormSpec, Question
 
 #: Question types whose single answer can define a segment.
 SEGMENT_TYPES = frozenset({"single_choice", "dropdown", "yes_no", "likert", "rating", "nps"})

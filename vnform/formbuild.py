@@ -23,7 +23,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
 
 from vnform.cleaning import TEXT_CLEANERS, Invalid, clean_choice, clean_choices
-from vnform.spec import Page, Question
+from vnform.forms.spec import Page, Question
 
 
 class Translator(Protocol):

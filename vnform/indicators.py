@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import cast
 from zoneinfo import ZoneInfo
 
-from vnform.spec import FormSpec, Question
+from vnform.forms.spec import FormSpec, Question
 
 #: Wilson interval at 95%: the normal quantile, to the precision the figures need.
 Z95 = 1.959964

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from vnform.answers import Answers, visible_questions
-from vnform.spec import FormSpec, Page, Question
+from vnform.forms.spec import FormSpec, Page, Question
 
 
 def live(question: Question, current: Page) -> bool:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from vnform import store
 from vnform.export import neutralise
+from vnform.forms.spec import FormSpec
 from vnform.indicators import (
     Period,
     Tally,
@@ -21,7 +22,6 @@ from vnform.indicators import (
     rounded,
     tally,
 )
-from vnform.spec import FormSpec
 from vnform.tallying import ANSWERED, CASES, RESPONSES, UNSATISFIED
 
 #: Every record has these fields, in this order (the CSV columns).

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from vnform.answers import AnswerRow
-from vnform.spec import NUMBER_TYPES, FormSpec
+from vnform.forms.spec import NUMBER_TYPES, FormSpec
 
 MARKS = 96
 NUMBERS = 8

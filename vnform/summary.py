@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from vnform.filters import masked
-from vnform.spec import NUMBER_TYPES, TEXT_TYPES, FormSpec, Question, Row, Text
+from vnform.forms.spec import NUMBER_TYPES, TEXT_TYPES, FormSpec, Question, Row, Text
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from vnform.answers import AnswerRow, Answers
+from vnform.forms.spec import FormSpec
 from vnform.indicators import dimensions
-from vnform.spec import FormSpec
 
 RESPONSES = "@responses"
 CASES = "@cases"

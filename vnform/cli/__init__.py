@@ -178,7 +178,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from vnform.app import create_app
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
     from vnform.settings import environment
     from vnform.store import is_sqlite
 
@@ -225,7 +225,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    from vnform.registry import form_files, load_all
+    from vnform.forms.registry import form_files, load_all
 
     out = out or sys.stdout
     paths = args.paths or [Path("forms")]
@@ -267,7 +267,7 @@ async def _export_async(args: argparse.Namespace) -> int:
     from vnform import export, store
     from vnform.datasets import export_columns
     from vnform.filters import Filters
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     settings = _settings(args)
     current = Registry.load(settings.forms_dir).forms.get(args.form_id)
@@ -369,7 +369,7 @@ def _read_password(args: argparse.Namespace, email: str) -> str | None:
 
 def _user_add(args: argparse.Namespace) -> int:
     from vnform.accounts import normalise_email, valid_email
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     email = normalise_email(args.email)
     if not valid_email(email):
@@ -482,8 +482,8 @@ def _indicators(args: argparse.Namespace) -> int:
     import json
 
     from vnform import reports, store
+    from vnform.forms.registry import Registry
     from vnform.indicators import parse_period
-    from vnform.registry import Registry
 
     try:
         period = parse_period(args.period)
@@ -514,8 +514,8 @@ def _invite(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
     from vnform import cases, store
+    from vnform.forms.registry import Registry
     from vnform.links import invitation_url
-    from vnform.registry import Registry
 
     # The key must be the server's: a link signed with another key opens nothing.
     settings = Settings.from_env(forms_dir=args.forms_dir, database_url=args.database_url,
@@ -586,7 +586,7 @@ def _token_add(args: argparse.Namespace) -> int:
     import re
 
     from vnform import store
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     if not re.fullmatch(TOKEN_NAME, args.name):
         print(f"vnform: a token name is 1 to 80 letters, digits, '.', '_' or '-', not "
@@ -662,7 +662,7 @@ def _demo(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from vnform import demo, store
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     if args.responses < 1:
         print(f"vnform: --responses must be 1 or more, not {args.responses}", file=sys.stderr)

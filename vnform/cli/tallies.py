@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from vnform.forms.spec import FormSpec
 from vnform.settings import Settings
-from vnform.spec import FormSpec
 
 #: Differences printed before "... and N more".
 SHOWN = 50
@@ -40,7 +40,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _specs(settings: Settings) -> dict[str, FormSpec]:
-    from vnform.registry import Registry
+    from vnform.forms.registry import Registry
 
     return dict(Registry.load(settings.forms_dir).forms)
 

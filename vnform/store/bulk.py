@@ -21,8 +21,8 @@ from tortoise.transactions import in_transaction
 
 from vnform import tallying
 from vnform.answers import Answers, answer_rows
+from vnform.forms.spec import FormSpec
 from vnform.sheets import Layout
-from vnform.spec import FormSpec
 from vnform.store import sheets, tallies
 from vnform.store.database import WRITE, insert_rows, placeholders
 from vnform.store.responses import ANSWER_COLUMNS, record_versions

@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 from tortoise.exceptions import IntegrityError
 
 from vnform.answers import Answers, StoredResponse, answer_rows
+from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FlaggedSubmission, SubmissionMark
-from vnform.spec import FormSpec
 
 __all__ = ["claim_submission", "flag_state", "flag_submission", "flagged_count",
            "iter_flagged", "mark_suspect", "purge_marks", "release_submission"]

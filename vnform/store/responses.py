@@ -16,8 +16,8 @@ from tortoise.transactions import in_transaction
 from vnform import tallying
 from vnform.answers import AnswerRow, Answers, StoredResponse, answer_rows
 from vnform.filters import Filters
+from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FormVersion, Response
-from vnform.spec import FormSpec
 from vnform.store import reading, sheets, tallies
 from vnform.store.database import (
     WRITE,

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from vnform.answers import StoredResponse
 from vnform.filters import Filters
+from vnform.forms.spec import NUMBER_TYPES, FormSpec
 from vnform.models import Answer, Response
-from vnform.spec import NUMBER_TYPES, FormSpec
 from vnform.store import reading, segments, tallies
 from vnform.store.database import aware
 from vnform.store.responses import response_where

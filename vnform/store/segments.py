@@ -23,8 +23,8 @@ import datetime as dt
 from typing import Any
 
 from vnform.filters import Filters
+from vnform.forms.spec import FormSpec
 from vnform.sheets import ANSWERED, MARK_COLUMNS, Layout
-from vnform.spec import FormSpec
 from vnform.store import reading
 from vnform.store.sheets import number_column, sums_sql
 from vnform.store.tallies import Figures, key_filters

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from vnform.answers import AnswerRow
+from vnform.forms.spec import FormSpec
 from vnform.sheets import (
     DATE_COLUMNS,
     DATES,
@@ -27,7 +28,6 @@ from vnform.sheets import (
     extended,
     sheet_rows,
 )
-from vnform.spec import FormSpec
 from vnform.store.database import Write, aware, execute, on_sqlite, write
 
 __all__ = ["COLUMNS", "add_sheets", "lay_out", "layout_of", "sheet_records", "sheet_write"]

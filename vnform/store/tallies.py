@@ -39,8 +39,8 @@ from tortoise.transactions import in_transaction
 
 from vnform import tallying
 from vnform.filters import Filters
+from vnform.forms.spec import FormSpec
 from vnform.sheets import Layout, extended
-from vnform.spec import FormSpec
 from vnform.store import reading, sheets
 from vnform.store.database import (
     WRITE,
@@ -441,7 +441,7 @@ def recount_statements(sqlite: bool, form_id: str, day: str,
 async def _specs(run: Any, form_id: str, current: FormSpec | None) -> dict[str, FormSpec]:
     """The spec of each stored version of *form_id* that can still be read, oldest
     first, and the current one (a version never recorded has the current spec's)."""
-    from vnform.loader import build_from_definition
+    from vnform.forms.building import build_from_definition
 
     found: dict[str, FormSpec] = {}
     for version, definition in await run(

@@ -15,6 +15,7 @@ from starlette.responses import Response, StreamingResponse
 from vnform import charts, export, reports, store
 from vnform.datasets import export_columns, form_versions
 from vnform.filters import Filters, masked, parse_filters, segment_questions
+from vnform.forms.spec import TEXT_TYPES, FormSpec, Text
 from vnform.i18n import N_, translations
 from vnform.indicators import (
     Period,
@@ -23,7 +24,6 @@ from vnform.indicators import (
     period_of,
     recent_periods,
 )
-from vnform.spec import TEXT_TYPES, FormSpec, Text
 from vnform.summary import choice_results
 from vnform.turns import give_way
 from vnform.views.auth import admins_only, client_address, signed_in

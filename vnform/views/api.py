@@ -23,9 +23,9 @@ from starlette.responses import JSONResponse, Response
 from vnform import __version__, reports, store
 from vnform.cases import MAX_LENGTH as MAX_CASE_LENGTH
 from vnform.cases import CaseCodeError, clean_case_code
+from vnform.forms.spec import FormSpec
 from vnform.indicators import Period, parse_period
 from vnform.links import invitation_path
-from vnform.spec import FormSpec
 from vnform.views.auth import client_address
 
 Handler = Callable[[Request], Awaitable[Response]]

@@ -35,6 +35,8 @@ from vnform import csrf, store
 from vnform.answers import Answers, keep_visible, visible_questions
 from vnform.collation import sort_key
 from vnform.formbuild import PageForm, bind, validate
+from vnform.forms.registry import closed_reason
+from vnform.forms.spec import FormSpec, Page
 from vnform.i18n import translations
 from vnform.links import QUERY_PARAMETER, read_invitation_token
 from vnform.navigation import (
@@ -48,8 +50,6 @@ from vnform.navigation import (
     visible_pages,
     without_page,
 )
-from vnform.registry import closed_reason
-from vnform.spec import FormSpec, Page
 from vnform.views import errors
 from vnform.views.auth import client_address
 from vnform.views.render import page_language, path_for, render

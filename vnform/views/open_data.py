@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vnform import reports
+from vnform.forms.spec import FormSpec
 from vnform.indicators import Period, group_key
-from vnform.spec import FormSpec
 from vnform.views.api import BadQuery, conditional, error, feed_body, feed_query, validators
 
 #: Statuses whose records are never published.

@@ -2,8 +2,8 @@
 
 These models describe what an official may write in ``forms/*.yaml``. They check
 shapes and simple bounds only; cross-references (choice lists, ``show_if`` names,
-translations) are checked by :mod:`vnform.loader`, which also turns a valid file
-into the runtime :class:`vnform.spec.FormSpec`.
+translations) are checked by :mod:`vnform.forms.loader`, which also turns a valid file
+into the runtime :class:`vnform.forms.spec.FormSpec`.
 """
 
 from __future__ import annotations

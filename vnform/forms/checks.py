@@ -1,366 +1,33 @@
-"""Form files → :class:`FormSpec`, with every problem reported as ``file:line:col: message``.
-
-Loading runs in three passes, each only when the previous one succeeded:
-YAML syntax (with duplicate keys), the shape of the file (:mod:`vnform.schema`),
-then cross-references: ids, choice lists, ``show_if`` conditions, validation bounds
-and translations.
-"""
+"""The second and third passes over a form file: its shape (pydantic's errors, one
+specific message per place) and its meaning (ids, choice lists, ``show_if`` conditions,
+validation bounds, translations)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from vnform import expr as expressions
-from vnform import schema
-from vnform.i18n import N_
-from vnform.spec import (
+from vnform.forms import expressions, schema
+from vnform.forms.positions import NodeIndex, Path_, Problem
+from vnform.forms.spec import (
+    INDICATOR_TYPES,
+    LISTED_CHOICE_TYPES,
     NUMBER_TYPES,
     TEXT_TYPES,
-    Choice,
-    FormSpec,
-    Page,
-    Question,
-    Row,
-    Rules,
-    Text,
+    default_max_length,
 )
 
-#: Types whose choices come from the file (the others generate theirs).
-LISTED_CHOICE_TYPES = frozenset(
-    {"single_choice", "dropdown", "multiple_choice", "likert", "matrix"}
-)
-INDICATOR_TYPES = frozenset({"likert", "rating", "nps", "yes_no", "matrix"})
+__all__ = ["Checker", "did_you_mean", "shape_problems"]
+
 #: Names the pages post besides the answers.
 RESERVED_IDS = frozenset({"csrf_token"})
-YES_NO = (Choice("yes", Text(msgid=N_("Yes"))), Choice("no", Text(msgid=N_("No"))))
-NPS_LABELS = (Text(msgid=N_("Not at all likely")), Text(msgid=N_("Extremely likely")))
-
-Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong in a form file."""
-
-    path: str
-    line: int
-    column: int
-    message: str
-    severity: str = "error"
-
-    def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}:{self.column}: {prefix}{self.message}"
-
-
-@dataclass
-class Loaded:
-    """The result of loading one file: a spec when it has no errors, and its problems."""
-
-    path: str
-    spec: FormSpec | None
-    problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-
-def load_file(path: Path | str) -> Loaded:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        return Loaded(str(path), None, [Problem(str(path), 1, 1, f"not UTF-8 text: {exc.reason}")])
-    return load_text(text, str(path))
-
-
-def load_text(text: str, path: str = "<form>") -> Loaded:
-    """Load one form file's text (the same text twice is parsed once)."""
-    loaded = _load_text(text, path)
-    return Loaded(loaded.path, loaded.spec, list(loaded.problems))
-
-
-@functools.lru_cache(maxsize=64)
-def _load_text(text: str, path: str) -> Loaded:
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        return Loaded(path, None, [Problem(path, line, col, f"YAML syntax: {problem}{context}")])
-    except yaml.YAMLError as exc:
-        return Loaded(path, None, [Problem(path, 1, 1, f"YAML syntax: {exc}")])
-    if not isinstance(node, yaml.MappingNode):
-        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
-        message = "a form file is a mapping of keys such as id, title, agency and pages"
-        return Loaded(path, None, [Problem(path, line, col, message)])
-    index = NodeIndex(node)
-    problems = [index.problem(path, p, m) for p, m in index.structure_problems]
-    if problems:
-        return Loaded(path, None, problems)
-    try:
-        data = yaml.SafeLoader("").construct_document(node)
-    except yaml.MarkedYAMLError as exc:  # unknown tags (!foo, !!python/...), odd keys
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = f"YAML: {exc.problem or exc.context or 'cannot read this value'}"
-        return Loaded(path, None, [Problem(path, line, col, message)])
-    try:
-        model = schema.FormFile.model_validate(data)
-    except ValidationError as exc:
-        return Loaded(path, None, sorted(_shape_problems(exc, index, path)))
-    checker = _Checker(model, index, path)
-    problems = sorted(checker.run())
-    if any(p.severity == "error" for p in problems):
-        return Loaded(path, None, problems)
-    return Loaded(path, build(model, data, source=path), problems)
-
-
-def build(model: schema.FormFile, data: dict[str, Any], source: str = "") -> FormSpec:
-    """Turn a checked file into a :class:`FormSpec`."""
-    langs = tuple(model.languages)
-    definition = json.loads(json.dumps(data, default=_json_default))
-    version = hashlib.sha256(
-        json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()[:12]
-    lists = {
-        name: tuple(_choice(c, langs) for c in choices)
-        for name, choices in model.choice_lists.items()
-    }
-    pages = tuple(
-        Page(
-            id=page.id,
-            index=i,
-            title=Text.of(page.title, langs),
-            description=Text.of(page.description, langs),
-            questions=tuple(_question(q, i, langs, lists) for q in page.questions),
-        )
-        for i, page in enumerate(_pages(model))
-    )
-    return FormSpec(
-        id=model.id,
-        version=version,
-        title=Text.of(model.title, langs) or Text(),
-        description=Text.of(model.description, langs),
-        agency=model.agency,
-        service=model.service,
-        status=model.status,
-        opens_at=model.opens_at,
-        closes_at=model.closes_at,
-        max_responses=model.max_responses,
-        min_seconds=model.min_seconds,
-        rate_limit=model.rate_limit,
-        invitation_only=model.invitation_only,
-        one_response_per=model.one_response_per,
-        languages=langs,
-        review=model.review,
-        estimated_minutes=model.estimated_minutes,
-        thank_you=Text.of(model.thank_you, langs),
-        pages=pages,
-        definition=definition,
-        source=source,
-    )
-
-
-def build_from_definition(definition: dict[str, Any]) -> FormSpec:
-    """Rebuild a stored version's spec (stored definitions were valid when saved)."""
-    return build(schema.FormFile.model_validate(definition), definition, source="(stored)")
-
-
-def _pages(model: schema.FormFile) -> list[schema.Page]:
-    if model.pages:
-        return model.pages
-    return [schema.Page(id="main", questions=model.questions or [])]
-
-
-def _choice(choice: schema.Choice, langs: tuple[str, ...]) -> Choice:
-    return Choice(str(choice.value), Text.of(choice.label, langs) or Text(), choice.not_applicable)
-
-
-def _question(
-    q: schema.Question, page_index: int, langs: tuple[str, ...],
-    lists: dict[str, tuple[Choice, ...]],
-) -> Question:
-    if isinstance(q.choices, str):
-        choices = lists[q.choices]
-    else:
-        choices = tuple(_choice(c, langs) for c in q.choices or ())
-    min_label, max_label = Text.of(q.min_label, langs), Text.of(q.max_label, langs)
-    if q.type == "yes_no":
-        choices = YES_NO
-    elif q.type == "rating":
-        choices = _numbered(range(1, (q.max or 5) + 1), langs)
-    elif q.type == "nps":
-        choices = _numbered(range(11), langs)
-        min_label, max_label = min_label or NPS_LABELS[0], max_label or NPS_LABELS[1]
-    v = q.validate_ or schema.Validate()
-    messages = {rule: Text.of(text, langs) for rule, text in v.messages.items()}
-    if v.message is not None:
-        messages.setdefault("pattern", Text.of(v.message, langs))
-    rules = Rules(
-        min=v.min, max=v.max, min_length=v.min_length,
-        max_length=v.max_length if v.max_length is not None else _default_max_length(q.type),
-        pattern=re.compile(v.pattern) if v.pattern else None,
-        min_choices=v.min_choices, max_choices=v.max_choices,
-        messages={k: t for k, t in messages.items() if t is not None},
-    )
-    return Question(
-        id=q.id, type=q.type, label=Text.of(q.label, langs) or Text(), page_index=page_index,
-        hint=Text.of(q.hint, langs), required=q.required, choices=choices,
-        rows=tuple(Row(r.id, Text.of(r.label, langs) or Text(), r.indicator or q.indicator)
-                   for r in q.rows or ()),
-        min_label=min_label, max_label=max_label,
-        show_if=expressions.parse(q.show_if) if q.show_if else None,
-        indicator=q.indicator, rules=rules, autocomplete=q.autocomplete or _autocomplete(q.type),
-        placeholder=Text.of(q.placeholder, langs),
-    )
-
-
-def _numbered(numbers: range, langs: tuple[str, ...]) -> tuple[Choice, ...]:
-    return tuple(Choice(str(n), Text.of(str(n), langs) or Text()) for n in numbers)
-
-
-def _default_max_length(qtype: str) -> int | None:
-    """Bound free text so that no single answer can bloat the database."""
-    return {"text": 500, "textarea": 5000, "email": 254, "phone": 20}.get(qtype)
-
-
-def _autocomplete(qtype: str) -> str | None:
-    # WCAG 1.3.5 (identify input purpose): personal fields say what they hold.
-    return {"email": "email", "phone": "tel"}.get(qtype)
-
-
-def _json_default(value: object) -> str:
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    raise TypeError(f"cannot store {type(value).__name__} in a form definition")
-
-
-class NodeIndex:
-    """Where each value of a YAML document stands, by its path of keys and indexes."""
-
-    #: A form has a few thousand values at most; more means aliases multiplying (a
-    #: "billion laughs" file) and reading on would exhaust memory.
-    MAX_NODES = 100_000
-
-    def __init__(self, root: yaml.Node) -> None:
-        self.root = root
-        self.values: dict[Path_, yaml.Node] = {(): root}
-        self.keys: dict[Path_, yaml.Node] = {}
-        #: Duplicate keys, aliases that contain themselves, too many values.
-        self.structure_problems: list[tuple[Path_, str]] = []
-        self._count = 0
-        self._walk(root, (), frozenset())
-
-    def _walk(self, node: yaml.Node, path: Path_, inside: frozenset[int]) -> None:
-        self._count += 1
-        if self._count > self.MAX_NODES:
-            if self._count == self.MAX_NODES + 1:
-                self.structure_problems.append(
-                    (path, "too many values: is a YAML alias repeated inside itself?"))
-            return
-        if id(node) in inside:
-            self.structure_problems.append((path, "a YAML alias refers to itself"))
-            return
-        inside = inside | {id(node)}
-        if isinstance(node, yaml.MappingNode):
-            seen: set[str] = set()
-            for key, value in node.value:
-                name = key.value if isinstance(key, yaml.ScalarNode) else str(key)
-                child = (*path, name)
-                if name in seen:
-                    self.keys[child + ("#dup",)] = key
-                    self.structure_problems.append(
-                        (child + ("#dup",), f"duplicate key '{name}'"))
-                    continue
-                seen.add(name)
-                self.keys[child] = key
-                self.values[child] = value
-                self._walk(value, child, inside)
-        elif isinstance(node, yaml.SequenceNode):
-            for i, item in enumerate(node.value):
-                self.values[(*path, i)] = item
-                self._walk(item, (*path, i), inside)
-
-    def node(self, path: Path_, key: bool = False) -> yaml.Node:
-        """The node at *path* (its key node when *key*), else the nearest enclosing one."""
-        path = tuple(path)
-        if key and path in self.keys:
-            return self.keys[path]
-        while path not in self.values:
-            path = path[:-1]
-        return self.values[path]
-
-    def problem(
-        self, source: str, path: Path_, message: str, key: bool = True,
-        severity: str = "error", offset: int | None = None,
-    ) -> Problem:
-        node = self.node(path, key=key)
-        line, col = node.start_mark.line + 1, node.start_mark.column + 1
-        if offset is not None and isinstance(node, yaml.ScalarNode):
-            line, col = _scalar_position(node, offset) or (line, col)
-        return Problem(source, line, col, message, severity)
-
-
-_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
-
-
-def _scalar_position(node: yaml.ScalarNode, offset: int) -> tuple[int, int] | None:
-    """Line and column in the file of character *offset* of a scalar's value.
-
-    Quoting, escapes and folded lines only change spaces and escaped characters, so the
-    value's non-space characters are matched one by one with the source's.
-    """
-    start = node.start_mark
-    if start.buffer is None:
-        return None
-    src = start.buffer[start.pointer:node.end_mark.pointer]
-    i, stop = 0, len(src)
-    if node.style in ("'", '"'):
-        i, stop = 1, len(src) - 1
-    elif node.style in ("|", ">"):
-        header_end = _BREAK.search(src)
-        i = header_end.end() if header_end else stop
-    chars: list[str] = []
-    spans: list[tuple[int, int]] = []
-    while i < stop:
-        char, j = src[i], i + 1
-        if node.style == "'" and src.startswith("''", i):
-            j = i + 2
-        elif node.style == '"' and char == "\\":
-            code, j = src[i + 1], i + 2
-            if code in yaml.scanner.Scanner.ESCAPE_CODES:
-                j += yaml.scanner.Scanner.ESCAPE_CODES[code]
-                char = chr(int(src[i + 2:j], 16))
-            else:  # an escaped character, or an escaped line break (which adds nothing)
-                char = yaml.scanner.Scanner.ESCAPE_REPLACEMENTS.get(code, " ")
-        if not char.isspace():
-            chars.append(char)
-            spans.append((i, j))
-        i = j
-    if not spans or "".join(chars) != "".join(c for c in node.value if not c.isspace()):
-        return None
-    n = sum(not c.isspace() for c in node.value[:offset])
-    at = spans[n][0] if n < len(spans) else spans[-1][1]
-    breaks = list(_BREAK.finditer(src, 0, at))
-    if not breaks:
-        return start.line + 1, start.column + at + 1
-    return start.line + len(breaks) + 1, at - breaks[-1].end() + 1
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -398,7 +65,7 @@ def _known_keys_for(path: Path_) -> Sequence[str]:
     return []
 
 
-def _shape_problems(exc: ValidationError, index: NodeIndex, source: str) -> list[Problem]:
+def shape_problems(exc: ValidationError, index: NodeIndex, source: str) -> list[Problem]:
     """Turn pydantic's errors into one specific message per place in the file."""
     by_place: dict[Path_, tuple[int, str, bool]] = {}
     for error in exc.errors(include_url=False):
@@ -481,7 +148,7 @@ def _plain(msg: str, value: object) -> str:
     return f"{msg[0].lower()}{msg[1:]} (got {shown})"
 
 
-class _Checker:
+class Checker:
     """The third pass: cross-references and meaning, on a file of the right shape."""
 
     def __init__(self, model: schema.FormFile, index: NodeIndex, source: str) -> None:
@@ -659,7 +326,7 @@ class _Checker:
                        "or use 'messages'", key=True)
         self._texts(path, v, ("message",))
         for rule, text in v.messages.items():
-            implied = rule == "max_length" and _default_max_length(t) is not None
+            implied = rule == "max_length" and default_max_length(t) is not None
             if rule not in ("required", "invalid") and getattr(v, rule) is None and not implied:
                 self.warn((*path, "messages", rule), f"message for '{rule}', which is not set")
             self._text((*path, "messages", rule), f"messages.{rule}", text)

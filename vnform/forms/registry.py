@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from vnform.loader import Loaded, NodeIndex, Problem, load_file
-from vnform.spec import FormSpec
+from vnform.forms.loader import Loaded, load_file
+from vnform.forms.positions import NodeIndex, Problem
+from vnform.forms.spec import FormSpec
 
 
 def form_files(paths: list[Path]) -> list[Path]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from vnform.expr import Expr
+    from vnform.forms.expressions import Expr
 
 TEXT_TYPES = frozenset({"text", "textarea", "email", "phone"})
 NUMBER_TYPES = frozenset({"integer", "decimal"})
@@ -19,6 +19,17 @@ CHOICE_TYPES = frozenset(
 )
 #: Types whose answers are points on a numeric scale (when their choice codes are numbers).
 SCALE_TYPES = frozenset({"likert", "rating", "nps", "matrix"})
+#: Types whose choices come from the file (the others generate theirs).
+LISTED_CHOICE_TYPES = frozenset(
+    {"single_choice", "dropdown", "multiple_choice", "likert", "matrix"}
+)
+#: Types whose answers may feed a satisfaction indicator.
+INDICATOR_TYPES = frozenset({"likert", "rating", "nps", "yes_no", "matrix"})
+
+
+def default_max_length(qtype: str) -> int | None:
+    """Bound free text so that no single answer can bloat the database."""
+    return {"text": 500, "textarea": 5000, "email": 254, "phone": 20}.get(qtype)
 
 
 @dataclass(frozen=True)
