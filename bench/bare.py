@@ -93,7 +93,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     app = submit_app(args.db) if args.kind == "submit" else page_app(args.html.read_bytes())
-    # The options of `vnform serve` with one worker and no proxy (vnform/cli.py).
+    # The options of `vnform serve` with one worker and no proxy (vnform/cli/server.py).
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="info",
                 proxy_headers=False, forwarded_allow_ips=None, server_header=False)
 

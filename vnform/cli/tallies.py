@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from vnform.cli.common import settings_from_args
 from vnform.forms.spec import FormSpec
 from vnform.settings import Settings
 
@@ -35,10 +36,6 @@ def add_commands(commands: argparse._SubParsersAction,
         parser.set_defaults(run=run)
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(forms_dir=args.forms_dir, database_url=args.database_url)
-
-
 def _specs(settings: Settings) -> dict[str, FormSpec]:
     from vnform.forms.registry import Registry
 
@@ -48,7 +45,7 @@ def _specs(settings: Settings) -> dict[str, FormSpec]:
 def _verify(args: argparse.Namespace) -> int:
     from vnform import store
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     tz = ZoneInfo(settings.timezone)
 
     async def run() -> list[store.Difference]:
@@ -75,7 +72,7 @@ def _verify(args: argparse.Namespace) -> int:
 def _rebuild(args: argparse.Namespace) -> int:
     from vnform import store
 
-    settings = _settings(args)
+    settings = settings_from_args(args)
     tz = ZoneInfo(settings.timezone)
     started = time.monotonic()
 
