@@ -31,7 +31,7 @@ questions:
   - id: ly_do
     type: textarea
     label: Lý do
-    show_if: kenh = "online"
+    show_if: kenh == "online"
 """
 
 WARNED = """
@@ -93,6 +93,54 @@ def test_problems_of_a_file_are_all_listed_in_order(
         f"{path}:7:10: duplicate question id 'kenh'",
     ]
     assert "1 file(s) checked: 2 error(s), 0 warning(s)" in err
+
+
+def test_a_missing_required_key_hides_no_other_problem(
+    capsys: pytest.CaptureFixture[str], write_form: Callable[..., Path],
+) -> None:
+    path = write_form("""
+        id: hong
+        title: Hỏng
+        choice_lists:
+          muc_do: [{value: tot, label: Tốt}]
+        questions:
+          - {id: kenh, type: single_choice, label: Kênh, choices: kenh_list}
+          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh = "online"}
+          - {id: kenh, type: text, label: Kênh khác}
+          - {id: hai_long, type: likret, label: Hài lòng, choices: muc_do}
+          - {id: tuoi, type: integer, label: Tuổi, validate: {min: 60, max: 18}}
+        """)
+    code, out, err = run(capsys, str(path))
+    assert code == 1
+    assert out == [
+        f"{path}:1:1: missing required key 'agency'",
+        f"{path}:6:59: unknown choice list 'kenh_list'",
+        f"{path}:7:61: show_if: '=' is not an operator; use '==' to compare",
+        f"{path}:8:10: duplicate question id 'kenh'",
+        f"{path}:9:26: unknown question type 'likret' (did you mean 'likert'?)",
+        f"{path}:10:69: max (18) is less than min (60)",
+    ]
+    assert "1 file(s) checked: 6 error(s), 0 warning(s)" in err
+
+
+def test_a_question_of_the_wrong_shape_is_not_judged_again_through_its_uses(
+    capsys: pytest.CaptureFixture[str], write_form: Callable[..., Path],
+) -> None:
+    path = write_form("""
+        id: hong
+        title: Hỏng
+        agency: ubnd
+        questions:
+          - {id: kenh, type: single_choise, label: Kênh, choices: [{value: web, label: Web}]}
+          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh == "online"}
+          - {id: ghi_chu, type: text, label: Ghi chú, colour: red, show_if: ly_do == "x"}
+        """)
+    code, out, _ = run(capsys, str(path))
+    assert code == 1
+    assert out == [
+        f"{path}:5:22: unknown question type 'single_choise' (did you mean 'single_choice'?)",
+        f"{path}:7:47: unknown key 'colour'",
+    ]
 
 
 def test_one_broken_file_fails_the_whole_check(

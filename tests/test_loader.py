@@ -7,13 +7,19 @@ the first line of a snippet is line 1 of the file.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import json
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vnform.forms.building import build_from_definition
 from vnform.forms.loader import Loaded, Problem, load_file, load_text
@@ -1795,3 +1801,88 @@ def test_csrf_token_is_a_reserved_question_id() -> None:
         agency: ubnd
         questions: [{id: csrf_token, type: text, label: X}]
         """) == ["form.yaml:4:18: 'csrf_token' is reserved by vnform's pages; choose another id"]
+
+
+# --- every problem in one run ----------------------------------------------------------
+
+def test_a_missing_required_key_does_not_hide_the_meaning_checks() -> None:
+    loaded = load("""
+        id: thieu
+        title: Thiếu
+        pages:
+          - id: mot
+            questions:
+              - {id: a, type: single_choice, label: A, choices: khong_co}
+              - {id: a, type: text, label: A2}
+          - questions:
+              - {id: b, type: text, label: B, show_if: c == "x"}
+        """)
+    assert [(p.line, p.message) for p in loaded.problems] == [
+        (1, "missing required key 'agency'"),
+        (6, "unknown choice list 'khong_co'"),
+        (7, "duplicate question id 'a'"),
+        (8, "missing required key 'id'"),
+        (9, "show_if: 'c' is not a question of this form"),
+    ]
+    assert loaded.spec is None
+
+
+def test_a_broken_choice_list_is_not_judged_again_where_it_is_used() -> None:
+    loaded = load("""
+        id: danh-sach
+        title: Danh sách
+        agency: ubnd
+        choice_lists:
+          muc_do: [{value: tot, label: Tốt}, {value: [1], label: Lỗi}]
+        questions:
+          - {id: a, type: likert, label: A, choices: muc_do, indicator: hai_long}
+          - {id: b, type: text, label: B, show_if: a == "te"}
+        """)
+    assert len(loaded.problems) == 1
+    assert loaded.problems[0].line == 5
+
+
+def test_an_unknown_key_is_reported_and_the_rest_of_its_question_still_checked() -> None:
+    loaded = load("""
+        id: khoa-la
+        title: Khoá lạ
+        agency: ubnd
+        questions:
+          - {id: a, type: integer, label: A, mau_sac: do, validate: {min: 9, max: 1}}
+        """)
+    assert [p.message for p in loaded.problems] == [
+        "unknown key 'mau_sac'", "max (1) is less than min (9)"]
+
+
+DEMO_TREES = [yaml.safe_load(path.read_text(encoding="utf-8"))
+              for path in sorted((Path(__file__).parent.parent / "forms").glob("*.yaml"))]
+JUNK = st.one_of(st.none(), st.integers(-3, 3), st.floats(allow_nan=False), st.booleans(),
+                 st.sampled_from(["", "x y", "Bad-Id", "likret", "2026-13-01", "a = 'b'"]),
+                 st.just([]), st.just({}), st.just({"vi": 1}), st.just([{"value": []}]))
+
+
+def _places(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    children = node.items() if isinstance(node, dict) else enumerate(node) \
+        if isinstance(node, list) else ()
+    for key, child in children:
+        found += _places(child, (*path, key))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_a_demo_form_broken_anywhere_gets_problems_in_the_file_never_a_crash(data) -> None:
+    tree = copy.deepcopy(data.draw(st.sampled_from(DEMO_TREES)))
+    for _ in range(data.draw(st.integers(1, 4))):
+        place = data.draw(st.sampled_from(_places(tree)[1:]))
+        parent = functools.reduce(lambda node, key: node[key], place[:-1], tree)
+        if isinstance(parent, dict) and data.draw(st.booleans()):
+            del parent[place[-1]]
+        else:
+            parent[place[-1]] = data.draw(JUNK)
+    text = yaml.safe_dump(tree, allow_unicode=True)
+    loaded = load_text(text, "hong.yaml")
+    lines = text.count("\n") + 1
+    assert loaded.spec is not None or loaded.errors
+    assert all(1 <= p.line <= lines and p.column >= 1 for p in loaded.problems)

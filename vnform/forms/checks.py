@@ -151,8 +151,12 @@ def _plain(msg: str, value: object) -> str:
 class Checker:
     """The third pass: cross-references and meaning, on a file of the right shape."""
 
-    def __init__(self, model: schema.FormFile, index: NodeIndex, source: str) -> None:
+    def __init__(self, model: schema.FormFile, index: NodeIndex, source: str,
+                 stand_ins: frozenset[Path_] = frozenset()) -> None:
         self.model, self.index, self.source = model, index, source
+        #: Parts that stand in for unreadable ones (:mod:`vnform.forms.salvage`): neither
+        #: they nor what refers to them is judged.
+        self.stand_ins = stand_ins
         self.problems: list[Problem] = []
 
     def error(
@@ -175,14 +179,16 @@ class Checker:
             self.error(("languages",), "a language is listed twice")
         self._texts((), m, ("title", "description", "thank_you"))
         for name, choices in m.choice_lists.items():
-            self._choices(("choice_lists", name), choices)
+            if not self._stood_in(name):
+                self._choices(("choice_lists", name), choices)
         seen_pages: dict[str, Path_] = {}
         earlier: dict[str, Question_] = {}
         for p_path, page in self._page_paths():
             if page.id in seen_pages:
                 self.error((*p_path, "id"), f"duplicate page id '{page.id}'")
             seen_pages[page.id] = p_path
-            self._texts(p_path, page, ("title", "description"))
+            if p_path not in self.stand_ins:
+                self._texts(p_path, page, ("title", "description"))
             for i, q in enumerate(page.questions):
                 q_path = (*p_path, "questions", i)
                 if q.id in earlier:
@@ -190,10 +196,16 @@ class Checker:
                 if q.id in RESERVED_IDS:
                     self.error((*q_path, "id"), f"'{q.id}' is reserved by vnform's pages; "
                                "choose another id")
-                self._question(q_path, q, earlier)
-                earlier[q.id] = Question_(q, p_path)
+                stand_in = q_path in self.stand_ins
+                if not stand_in:
+                    self._question(q_path, q, earlier)
+                earlier[q.id] = Question_(q, p_path, stand_in)
         self._indicator_typos()
         return self.problems
+
+    def _stood_in(self, choice_list: str) -> bool:
+        """Whether the choice list *choice_list* stands in for an unreadable one."""
+        return bool({("choice_lists",), ("choice_lists", choice_list)} & self.stand_ins)
 
     def _page_paths(self) -> list[tuple[Path_, schema.Page]]:
         if self.model.pages:
@@ -240,7 +252,9 @@ class Checker:
             if q.choices is None:
                 self.error(path, f"a {t} question needs 'choices'")
             elif isinstance(q.choices, str):
-                if q.choices not in self.model.choice_lists:
+                if self._stood_in(q.choices):
+                    pass  # the list could not be read: what it holds is unknown
+                elif q.choices not in self.model.choice_lists:
                     known = self.model.choice_lists
                     self.error((*path, "choices"), f"unknown choice list '{q.choices}'"
                                f"{did_you_mean(q.choices, known)}")
@@ -348,7 +362,7 @@ class Checker:
                          if base in later else f"is not a question of this form"
                          f"{did_you_mean(base, list(earlier))}")
                 self.error(path, f"show_if: '{base}' {where}", offset=column)
-            else:
+            elif not earlier[base].stand_in:
                 target = earlier[base].question
                 if row and target.type != "matrix":
                     self.error(path, f"show_if: '{base}' is not a matrix question", offset=column)
@@ -360,7 +374,7 @@ class Checker:
                                f"'{base}.{example}'", offset=column)
         for name, literal, column in condition.comparisons:
             base = name.partition(".")[0]
-            if base not in earlier:
+            if base not in earlier or earlier[base].stand_in:
                 continue
             values = self._choice_values(earlier[base].question)
             if values is not None and str(literal) not in values:
@@ -375,6 +389,8 @@ class Checker:
         if q.type == "nps":
             return [str(n) for n in range(11)]
         if q.type not in LISTED_CHOICE_TYPES:
+            return None
+        if isinstance(q.choices, str) and self._stood_in(q.choices):
             return None
         choices = q.choices if not isinstance(q.choices, str) else \
             self.model.choice_lists.get(q.choices)
@@ -417,6 +433,8 @@ class Checker:
         if q.type == "rating":
             return f"rating{q.max or 5}"
         if q.type in ("likert", "matrix"):
+            if isinstance(q.choices, str) and self._stood_in(q.choices):
+                return None
             choices = (self.model.choice_lists.get(q.choices, []) if isinstance(q.choices, str)
                        else q.choices or [])
             return f"likert{sum(not c.not_applicable for c in choices)}"
@@ -443,6 +461,7 @@ class Checker:
 class Question_:
     question: schema.Question
     page_path: Path_
+    stand_in: bool = False
 
 
 def _before(opens: dt.date | dt.datetime, closes: dt.date | dt.datetime) -> bool:

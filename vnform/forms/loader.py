@@ -1,10 +1,11 @@
 """Form files → :class:`~vnform.forms.spec.FormSpec`, with every problem reported as
 ``file:line:col: message``.
 
-Loading runs in three passes, each only when the previous one succeeded:
-YAML syntax (with duplicate keys, :mod:`~vnform.forms.positions`), the shape of the
-file (:mod:`~vnform.forms.schema`), then cross-references (:mod:`~vnform.forms.checks`);
-a file without errors is then built (:mod:`~vnform.forms.building`).
+Loading runs in three passes: YAML syntax (with duplicate keys,
+:mod:`~vnform.forms.positions`), the shape of the file (:mod:`~vnform.forms.schema`),
+then cross-references (:mod:`~vnform.forms.checks`), which also run over a file of the
+wrong shape, on what can be read of it (:mod:`~vnform.forms.salvage`): one run reports
+every problem. A file without errors is then built (:mod:`~vnform.forms.building`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from vnform.forms import schema
 from vnform.forms.building import build
 from vnform.forms.checks import Checker, shape_problems
 from vnform.forms.positions import NodeIndex, Problem
+from vnform.forms.salvage import salvage
 from vnform.forms.spec import FormSpec
 
 __all__ = ["Loaded", "Problem", "load_file", "load_text"]
@@ -83,7 +85,13 @@ def _load_text(text: str, path: str) -> Loaded:
     try:
         model = schema.FormFile.model_validate(data)
     except ValidationError as exc:
-        return Loaded(path, None, sorted(shape_problems(exc, index, path)))
+        # Every problem in one run: the meaning checks go on over the parts that can be
+        # read (vnform.forms.salvage).
+        problems = shape_problems(exc, index, path)
+        salvaged = salvage(data)
+        if salvaged is not None:
+            problems += Checker(salvaged.model, index, path, salvaged.stand_ins).run()
+        return Loaded(path, None, sorted(set(problems)))
     checker = Checker(model, index, path)
     problems = sorted(checker.run())
     if any(p.severity == "error" for p in problems):
