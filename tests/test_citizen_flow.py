@@ -437,13 +437,28 @@ def test_a_changed_form_gets_a_new_version_and_old_answers_stay(make_client, wri
     citizen = Citizen(make_client(forms_dir))
     citizen.open("/f/dong")
     citizen.post("/f/dong", {"q": "trước"})
-    _closed_form(write_form, description="Mô tả mới")
+    write_form("id: dong\ntitle: Khảo sát\nagency: a\n"
+               "questions: [{id: q, type: text, label: Câu hỏi mới}]\n")
     citizen = Citizen(make_client(forms_dir))
     citizen.open("/f/dong")
     citizen.post("/f/dong", {"q": "sau"})
     versions = rows("select distinct form_version from response")
     assert len(versions) == 2
     assert rows("select count(*) from form_version") == [(2,)]
+
+
+def test_a_changed_setting_keeps_the_version(make_client, write_form, forms_dir,
+                                             rows) -> None:
+    _closed_form(write_form)
+    citizen = Citizen(make_client(forms_dir))
+    citizen.open("/f/dong")
+    citizen.post("/f/dong", {"q": "trước"})
+    _closed_form(write_form, description="Mô tả mới", max_responses="100")
+    citizen = Citizen(make_client(forms_dir))
+    citizen.open("/f/dong")
+    citizen.post("/f/dong", {"q": "sau"})
+    assert len(rows("select distinct form_version from response")) == 1
+    assert rows("select count(*) from form_version") == [(1,)]
 
 
 def test_health_endpoint_reports_forms(client) -> None:

@@ -1729,6 +1729,32 @@ def test_version_changes_when_the_definition_changes() -> None:
     assert version_of(changed) != version_of(VERSIONED)
 
 
+@pytest.mark.parametrize("change", [
+    ("title: {vi: Góp ý, en: Feedback}", "title: {vi: Góp ý nhanh, en: Quick feedback}"),
+    ("agency: ubnd", "agency: ubnd\nstatus: closed"),
+    ("agency: ubnd", "agency: ubnd\nopens_at: 2026-01-01\ncloses_at: 2026-12-31"),
+    ("agency: ubnd", "agency: ubnd\nmax_responses: 100\nreview: true\nmin_seconds: 5"),
+    ("agency: ubnd", "agency: ubnd\nthank_you: {vi: Cảm ơn, en: Thank you}"),
+], ids=["title", "status", "dates", "limits", "thank-you"])
+def test_version_stays_when_only_a_setting_changes(change: tuple[str, str]) -> None:
+    assert version_of(VERSIONED.replace(*change)) == version_of(VERSIONED)
+
+
+@pytest.mark.parametrize("change", [
+    ("type: textarea", "type: text"),
+    ("id: gop_y", "id: y_kien"),
+    ("type: textarea", "type: textarea\n    required: true"),
+    ("type: textarea", "type: textarea\n    validate: {max_length: 200}"),
+    ("languages: [vi, en]", "languages: [vi]"),
+], ids=["type", "id", "required", "rule", "languages"])
+def test_version_changes_with_the_questions(change: tuple[str, str]) -> None:
+    changed = VERSIONED.replace(*change)
+    if change[0] == "languages: [vi, en]":
+        changed = changed.replace("{vi: Góp ý, en: Feedback}", "Góp ý").replace(
+            "{vi: Góp ý của Ông/Bà, en: Your feedback}", "Góp ý của Ông/Bà")
+    assert version_of(changed) != version_of(VERSIONED)
+
+
 def test_definition_is_plain_json_data() -> None:
     loaded = load("""
         id: demo

@@ -21,7 +21,10 @@ from vnform.forms.spec import (
 )
 from vnform.i18n import N_
 
-__all__ = ["build", "build_from_definition"]
+__all__ = ["QUESTION_KEYS", "build", "build_from_definition", "version_of"]
+
+#: The keys of a form file that hold its questions: a form's version changes with them.
+QUESTION_KEYS = ("pages", "questions", "choice_lists")
 
 YES_NO = (Choice("yes", Text(msgid=N_("Yes"))), Choice("no", Text(msgid=N_("No"))))
 NPS_LABELS = (Text(msgid=N_("Not at all likely")), Text(msgid=N_("Extremely likely")))
@@ -31,9 +34,7 @@ def build(model: schema.FormFile, data: dict[str, Any], source: str = "") -> For
     """Turn a checked file into a :class:`FormSpec`."""
     langs = tuple(model.languages)
     definition = json.loads(json.dumps(data, default=_json_default))
-    version = hashlib.sha256(
-        json.dumps(definition, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()[:12]
+    version = version_of(definition, langs)
     lists = {
         name: tuple(_choice(c, langs) for c in choices)
         for name, choices in model.choice_lists.items()
@@ -71,6 +72,16 @@ def build(model: schema.FormFile, data: dict[str, Any], source: str = "") -> For
         definition=definition,
         source=source,
     )
+
+
+def version_of(definition: dict[str, Any], languages: tuple[str, ...]) -> str:
+    """A short hash of what makes the form's questions (:data:`QUESTION_KEYS`, and its
+    *languages*): their ids, types, labels, choices, rules and conditions. The form's
+    title, status, dates, cap and other settings change without a new version."""
+    content = {"languages": list(languages),
+               **{key: definition[key] for key in QUESTION_KEYS if definition.get(key)}}
+    return hashlib.sha256(
+        json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
 def build_from_definition(definition: dict[str, Any]) -> FormSpec:
