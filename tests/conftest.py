@@ -764,6 +764,20 @@ class Site:
 
 
 BROWSER_OFFICIAL = "admin@so.gov.vn"
+#: A form of the browser tests' site kept in the database: published, then changed in a
+#: draft (its history has two revisions).
+DESIGNED_FORM_ID = "thiet-ke"
+DESIGNED_FORM = """\
+# Designed in the browser.
+id: thiet-ke
+title: {vi: Biểu mẫu thiết kế, en: A designed form}
+agency: so-tttt-ha-noi
+languages: [vi, en]
+questions:
+  - id: danh_gia
+    type: rating
+    label: {vi: Đánh giá của Ông/Bà, en: Your rating}
+"""
 
 
 def _vnform(*args: str, stdin: str = "") -> None:
@@ -785,6 +799,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     _vnform("migrate", "--db", url)
     _vnform("user", "add", BROWSER_OFFICIAL, "--role", "admin", "--password-stdin",
             "--db", url, stdin=PASSWORD + "\n")
+    designed = folder / f"{DESIGNED_FORM_ID}.yaml"  # a form kept in the database
+    designed.write_text(DESIGNED_FORM, encoding="utf-8")
+    _vnform("forms", "push", str(designed), "--publish", "--db", url, "--forms", str(forms))
+    designed.write_text(DESIGNED_FORM.replace("Your rating", "Your own rating"),
+                        encoding="utf-8")
+    _vnform("forms", "push", str(designed), "--db", url, "--forms", str(forms))
     server = Server(url, forms=forms)
     try:
         yield Site(server.url, database, server.process)

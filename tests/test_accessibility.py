@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import sign_in_browser
+from conftest import DESIGNED_FORM_ID, sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -113,3 +113,43 @@ def test_no_accessibility_violations(page, state: str, lang: str) -> None:
     STATES[state](page)
     assert page.locator("html").get_attribute("lang") == lang
     assert violations(page) == [], state
+
+
+EDITOR = f"/admin/forms/{DESIGNED_FORM_ID}/edit"
+
+
+def new_form_with_problems(page: Any) -> None:
+    signed_in("/admin/forms/new")(page)
+    page.locator("#source").fill("id: hong\nquestions:\n  - {id: a, type: ratting}\n")
+    page.locator("form[enctype] button[type=submit]").click()
+    page.locator("[data-error-summary]").wait_for()
+
+
+def editor_checking_as_one_types(page: Any) -> None:
+    signed_in(EDITOR)(page)
+    page.locator("#source").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("  - {id: b, type: ratting, label: B}\n")
+    page.locator("#live-problems li").first.wait_for()
+
+
+DESIGNER_STATES: dict[str, Callable[[Any], None]] = {
+    "new form": signed_in("/admin/forms/new"),
+    "new form from a template": signed_in("/admin/forms/new?template=sipas"),
+    "new form with problems": new_form_with_problems,
+    "editor": signed_in(EDITOR),
+    "editor, checking as one types": editor_checking_as_one_types,
+    "history": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/history"),
+}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("state", list(DESIGNER_STATES))
+def test_no_accessibility_violations_in_the_designer(page, state: str, lang: str,
+                                                     width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"/?lang={lang}")
+    DESIGNER_STATES[state](page)
+    assert violations(page) == []
+

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx2 as httpx
 import pytest
-from conftest import HOSTILE, ROOT, Site, sign_in_browser
+from conftest import DESIGNED_FORM_ID, HOSTILE, ROOT, Site, sign_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -398,3 +398,35 @@ def test_a_citizen_completes_the_multi_page_survey_with_the_keyboard_alone(
     assert answers["hai_long"] == "3" and answers["de_dang"] == "4"
     assert answers["gop_y"] == "Bàn phím là đủ"
     assert "kho_khan" not in answers
+
+
+# --- designing a form ---------------------------------------------------------------------
+
+def test_an_official_sees_a_problem_appear_as_they_type_then_publishes(page,
+                                                                       site: Site) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_browser(page)
+    page.goto(f"/admin/forms/{DESIGNED_FORM_ID}/edit")
+    source = page.locator("#source")
+    source.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type("  - {id: y_kien, type: textarea, label: Ý kiến, colour: red}\n")
+    problem = page.locator("#live-problems li").first
+    problem.wait_for()
+    assert problem.inner_text() == "line 10, column 49: unknown key 'colour'"
+    problem.locator("a").click()  # the caret goes to the problem's place
+    assert page.evaluate("document.activeElement.id") == "source"
+    line = page.evaluate("(a => a.value.slice(0, a.selectionStart).split('\\n').length)"
+                         "(document.getElementById('source'))")
+    assert line == 10
+    page.keyboard.press("Control+End")
+    text = source.input_value().replace(", colour: red", "")
+    source.fill(text)
+    page.locator("#live-check", has_text="No problem found.").wait_for()
+    page.get_by_role("button", name="Save the draft").click()
+    page.get_by_text("The draft was saved.").wait_for()
+    page.get_by_role("button", name="Publish the draft").click()
+    page.get_by_text("The form was published").wait_for()
+    page.goto(f"/f/{DESIGNED_FORM_ID}?lang=en")
+    assert page.locator("textarea[name=y_kien]").count() == 1
+    assert site.rows("select state, draft_revision from form_design") == [("live", None)]

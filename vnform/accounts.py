@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLES = ("admin", "analyst")
+#: ``analyst`` reads the results of its agencies' forms; ``editor`` also designs, checks
+#: and previews their drafts; ``publisher`` also publishes, closes and reopens them;
+#: ``admin`` does everything, for every agency.
+ROLES = ("admin", "publisher", "editor", "analyst")
+DESIGNERS = frozenset({"admin", "publisher", "editor"})
+PUBLISHERS = frozenset({"admin", "publisher"})
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,19 @@ class Official:
     def can_see(self, agency: str) -> bool:
         """Least privilege: an analyst sees only forms of their own agencies."""
         return self.is_admin or agency in self.agencies
+
+    @property
+    def designs(self) -> bool:
+        """Whether this official designs forms (of :meth:`can_design`'s agencies)."""
+        return self.role in DESIGNERS
+
+    def can_design(self, agency: str) -> bool:
+        """Create, edit, check and preview drafts of *agency*'s forms."""
+        return self.role in DESIGNERS and self.can_see(agency)
+
+    def can_publish(self, agency: str) -> bool:
+        """Publish, close, reopen and archive *agency*'s forms."""
+        return self.role in PUBLISHERS and self.can_see(agency)
 
 
 def normalise_email(email: str) -> str:

@@ -23,11 +23,12 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from vnform import logs, store
 from vnform.forms.registry import Registry
+from vnform.live_forms import LiveForms
 from vnform.logs import RequestId
 from vnform.middleware import Admission, BodyLimit, CitizensFirst, SecurityHeaders
 from vnform.settings import Settings
 from vnform.turns import Citizens
-from vnform.views import admin, api, auth, citizen, errors, open_data
+from vnform.views import admin, api, auth, citizen, designer, errors, open_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -53,19 +54,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         config = store.tortoise_config(settings.database_url, settings.read_connections,
                                        settings.read_timeout or None)
         async with RegisterTortoise(app, config=config):
-            await store.record_versions(registry.forms.values())
-            counting = await store.counting(registry.forms.values(), ZoneInfo(settings.timezone))
+            live = await LiveForms.start(registry, ZoneInfo(settings.timezone))
             tally_zones = await _tally_zones(settings.timezone)
-            purger = asyncio.create_task(
-                _purge_drafts(dt.timedelta(seconds=settings.session_max_age))
-            )
+            purge = _purge_drafts(dt.timedelta(seconds=settings.session_max_age))
+            tasks = [asyncio.create_task(purge), asyncio.create_task(live.follow())]
             try:
-                yield {"registry": registry, "templates": templates, "settings": settings,
-                       "tz": counting.tz, "counting": counting, "tally_zones": tally_zones}
+                yield {"registry": live.registry, "live_forms": live, "templates": templates,
+                       "settings": settings, "tz": live.counting.tz, "counting": live.counting,
+                       "tally_zones": tally_zones}
             finally:
-                purger.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await purger
+                for task in tasks:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
 
     routes = [
         Route("/", citizen.index, name="index"),
@@ -84,6 +85,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/admin/logout", auth.logout, methods=["POST"], name="logout"),
         Route("/admin/audit", admin.audit, name="audit"),
         Route("/admin/indicators", admin.indicators, name="indicators"),
+        Route("/admin/forms/new", designer.new, methods=["GET", "POST"], name="form_new"),
+        Route("/admin/forms/{form_id}/edit", designer.edit, methods=["GET", "POST"],
+              name="form_edit"),
+        Route("/admin/forms/{form_id}/check", designer.check, methods=["POST"],
+              name="form_check"),
+        Route("/admin/forms/{form_id}/publish", designer.publish, methods=["POST"],
+              name="form_publish"),
+        *(Route(f"/admin/forms/{{form_id}}/{action}", designer.change_state, methods=["POST"],
+                name=f"form_{action}") for action in designer.ACTIONS),
+        Route("/admin/forms/{form_id}/history", designer.history, name="form_history"),
+        Route("/admin/forms/{form_id}/restore", designer.restore, methods=["POST"],
+              name="form_restore"),
+        Route("/admin/forms/{form_id}/source.yaml", designer.source, name="form_source"),
         Route("/admin/forms/{form_id}", admin.dashboard, name="dashboard"),
         Route("/admin/forms/{form_id}/responses", admin.responses, name="responses"),
         Route("/admin/forms/{form_id}/responses/{response_id:int}", admin.response,

@@ -227,3 +227,48 @@ class SubmissionMark(Model):
     class Meta:
         table = "submission_mark"
         indexes = (Index(fields=("key", "at"), name="submission_mark_key_at"),)
+
+
+class FormDesign(Model):
+    """A form kept in the database (designed in the browser, or pushed from a file): its
+    state and which of its revisions is live and which is the draft."""
+
+    #: The form's id, unique across the database and the forms folder.
+    id = fields.CharField(max_length=80, primary_key=True)
+    agency = fields.CharField(max_length=80, db_index=True)
+    #: ``draft`` (never published), ``live``, ``closed`` or ``archived``.
+    state = fields.CharField(max_length=16)
+    live_revision = fields.BigIntField(null=True)
+    draft_revision = fields.BigIntField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "form_design"
+
+
+class FormRevision(Model):
+    """One saved text of a form's YAML, verbatim, with who saved it and when."""
+
+    id = fields.BigIntField(primary_key=True)
+    form_id = fields.CharField(max_length=80)
+    source = fields.TextField()
+    author = fields.CharField(max_length=254)
+    created_at = fields.DatetimeField()
+    #: When it went live (null: it never did).
+    published_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "form_revision"
+        indexes = (Index(fields=("form_id", "id"), name="form_revision_form"),)
+
+
+class FormsGeneration(Model):
+    """One row, counting the changes to the forms served (a publish, a close...): every
+    server polls it and reloads the database's forms when it moves."""
+
+    id = fields.IntField(primary_key=True)
+    generation = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "forms_generation"

@@ -7,8 +7,12 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vnform.settings import Settings
+
+if TYPE_CHECKING:
+    from vnform.forms.registry import Registry
 
 
 def add_common_options(parser: argparse.ArgumentParser) -> None:
@@ -50,3 +54,33 @@ def cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
+
+
+def served_forms(settings: Settings) -> Registry:
+    """The forms a server of *settings* serves: the forms folder's, and those published
+    in the database (when it exists)."""
+    import asyncio
+
+    from vnform import store
+
+    async def stored() -> Registry:
+        try:
+            async with store.opened(settings.database_url, must_exist=True):
+                return await served_forms_now(settings)
+        except store.NoDatabase:
+            return _files(settings)
+
+    return asyncio.run(stored())
+
+
+async def served_forms_now(settings: Settings) -> Registry:
+    """:func:`served_forms`, with the database already open."""
+    from vnform import store
+
+    return _files(settings).merged(await store.served_sources())
+
+
+def _files(settings: Settings) -> Registry:
+    from vnform.forms.registry import Registry
+
+    return Registry.load(settings.forms_dir)

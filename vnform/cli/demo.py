@@ -9,7 +9,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 
-from vnform.cli.common import settings_from_args
+from vnform.cli.common import served_forms, settings_from_args
 
 
 def add_commands(commands: argparse._SubParsersAction,
@@ -36,7 +36,6 @@ def _demo(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
     from vnform import demo, store
-    from vnform.forms.registry import Registry
 
     if args.responses < 1:
         print(f"vnform: --responses must be 1 or more, not {args.responses}", file=sys.stderr)
@@ -48,9 +47,10 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"vnform: --days must be more than 0, not {args.days}", file=sys.stderr)
         return 2
     settings = settings_from_args(args)
-    spec = Registry.load(settings.forms_dir).forms.get(args.form_id)
+    spec = served_forms(settings).forms.get(args.form_id)
     if spec is None:
-        print(f"vnform: no form '{args.form_id}' in {settings.forms_dir}", file=sys.stderr)
+        print(f"vnform: no form '{args.form_id}' in {settings.forms_dir} or published in "
+              "the database", file=sys.stderr)
         return 1
     try:
         demo.plan(spec, dt.date.today())

@@ -9,7 +9,13 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-from vnform.cli.common import cli_actor, iso_date, settings_from_args, write_output
+from vnform.cli.common import (
+    cli_actor,
+    iso_date,
+    served_forms_now,
+    settings_from_args,
+    write_output,
+)
 
 
 def add_commands(commands: argparse._SubParsersAction,
@@ -47,13 +53,12 @@ async def _export_async(args: argparse.Namespace) -> int:
     from vnform import export, store
     from vnform.datasets import export_columns
     from vnform.filters import Filters
-    from vnform.forms.registry import Registry
 
     settings = settings_from_args(args)
-    current = Registry.load(settings.forms_dir).forms.get(args.form_id)
     filters = Filters(since=args.since, until=args.until, version=args.form_version)
     tz = ZoneInfo(settings.timezone)
     async with store.opened(settings.database_url, must_exist=True):
+        current = (await served_forms_now(settings)).forms.get(args.form_id)
         found = await export_columns(args.form_id, current)
         if found is None:
             print(f"vnform: no form '{args.form_id}' in {settings.forms_dir} or the "

@@ -1,4 +1,5 @@
-"""``vnform check``: check form files and print their problems as file:line:col."""
+"""``vnform check``: check form files and print their problems as file:line:col;
+``vnform forms list|pull|push``: move forms between files and the database."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from vnform.cli.common import cli_actor, settings_from_args, write_output
+from vnform.settings import Settings
+
 
 def add_commands(commands: argparse._SubParsersAction,
                  common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -15,6 +19,28 @@ def add_commands(commands: argparse._SubParsersAction,
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: forms/)")
     check.add_argument("--strict", action="store_true", help="warnings also fail the check")
     check.set_defaults(run=_check)
+
+    forms = commands.add_parser(
+        "forms", help="list the forms served; move forms between files and the database")
+    verbs = forms.add_subparsers(title="forms commands", required=True)
+    listing = verbs.add_parser("list", help="every form: id, where it is kept, state, "
+                                            "version, agency")
+    common(listing)
+    listing.set_defaults(run=_list)
+    pull = verbs.add_parser("pull", help="print a form's YAML (from the database: its draft, "
+                                         "else its live version)")
+    pull.add_argument("form_id", metavar="ID")
+    pull.add_argument("--live", action="store_true",
+                      help="the live version, even when there is a draft")
+    common(pull)
+    pull.set_defaults(run=_pull)
+    push = verbs.add_parser("push", help="save a YAML file as the draft of its form in the "
+                                         "database (a new form when the id is new)")
+    push.add_argument("file", type=Path, metavar="FILE")
+    push.add_argument("--publish", action="store_true",
+                      help="then publish it: every server serves it within seconds")
+    common(push)
+    push.set_defaults(run=_push)
 
 
 def _check(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -35,3 +61,131 @@ def _check(args: argparse.Namespace, out: TextIO | None = None) -> int:
     print(f"{files} file(s) checked: {errors} error(s), {warnings} warning(s)", file=sys.stderr)
     failed = errors or missing or (args.strict and warnings)
     return 1 if failed else 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from vnform import store
+    from vnform.forms.registry import Registry
+
+    settings = settings_from_args(args)
+    files = Registry.load(settings.forms_dir)
+
+    async def stored() -> list[store.Design]:
+        async with store.opened(settings.database_url, must_exist=True):
+            return await store.designs()
+
+    try:
+        designs = asyncio.run(stored())
+    except store.NoDatabase:
+        designs = []
+    served = files.merged(_served(settings))
+    rows = [(spec.id, spec.source, spec.status, spec.version, spec.agency)
+            for spec in files.forms.values()]
+    for design in designs:
+        spec = served.forms.get(design.form_id)
+        state = design.state + (" + draft" if design.draft_revision and design.live_revision
+                                else "")
+        rows.append((design.form_id, "database", state, spec.version if spec else "-",
+                     design.agency))
+    for row in sorted(rows):
+        print("\t".join(row))
+    print(f"{len(rows)} form(s): {len(files.forms)} in {settings.forms_dir}, "
+          f"{len(designs)} in the database", file=sys.stderr)
+    return 0
+
+
+def _served(settings: Settings) -> list[tuple[str, str, str]]:
+    import asyncio
+
+    from vnform import store
+
+    async def stored() -> list[tuple[str, str, str]]:
+        async with store.opened(settings.database_url, must_exist=True):
+            return await store.served_sources()
+
+    try:
+        return asyncio.run(stored())
+    except store.NoDatabase:
+        return []
+
+
+def _pull(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from vnform import store
+    from vnform.forms.registry import Registry
+
+    settings = settings_from_args(args)
+    files = Registry.load(settings.forms_dir)
+    if args.form_id in files.forms:
+        source = Path(files.forms[args.form_id].source).read_text(encoding="utf-8")
+        write_output(None, source)
+        return 0
+
+    async def text() -> str | None:
+        async with store.opened(settings.database_url, must_exist=True):
+            design = await store.design(args.form_id)
+            if design is None:
+                return None
+            chosen = design.live_revision if args.live else design.head
+            found = await store.design_revision(chosen) if chosen else None
+            return found.source if found else None
+
+    try:
+        source = asyncio.run(text())
+    except store.NoDatabase as missing:
+        print(f"vnform: no database at {missing}", file=sys.stderr)
+        return 1
+    if source is None:
+        what = "published form" if args.live else "form"
+        print(f"vnform: no {what} '{args.form_id}' in {settings.forms_dir} or the database",
+              file=sys.stderr)
+        return 1
+    write_output(None, source)
+    return 0
+
+
+def _push(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from vnform import publishing, store
+    from vnform.forms.registry import Registry
+
+    settings = settings_from_args(args)
+    try:
+        source = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"vnform: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    files = Registry.load(settings.forms_dir)
+    checked = publishing.check(source, files, path=str(args.file))
+    for problem in checked.problems:
+        print(problem, file=sys.stderr)
+    if checked.spec is None:
+        print(f"vnform: {args.file} has errors: nothing was saved", file=sys.stderr)
+        return 1
+    spec = checked.spec
+    actor = cli_actor()
+
+    async def run() -> tuple[store.Revision, store.Revision | None]:
+        async with store.opened(settings.database_url, must_exist=True):
+            design = await store.design(spec.id)
+            saved = await publishing.save(checked, actor, design.head if design else None)
+            published = await publishing.publish(spec.id, actor) if args.publish else None
+            return saved, published
+
+    try:
+        saved, published = asyncio.run(run())
+    except store.NoDatabase as missing:
+        print(f"vnform: no database at {missing} (run vnform migrate)", file=sys.stderr)
+        return 1
+    except store.DesignError as exc:
+        print(f"vnform: {exc}", file=sys.stderr)
+        return 1
+    done = "published" if published else "saved as the draft"
+    print(f"vnform: form '{spec.id}' {done} (revision {saved.id}, version {spec.version})",
+          file=sys.stderr)
+    return 0
+

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from vnform.cli.common import settings_from_args, write_output
+from vnform.cli.common import served_forms, settings_from_args, write_output
 
 
 def add_commands(commands: argparse._SubParsersAction,
@@ -29,7 +29,6 @@ def _indicators(args: argparse.Namespace) -> int:
     import json
 
     from vnform import reports, store
-    from vnform.forms.registry import Registry
     from vnform.indicators import parse_period
 
     try:
@@ -38,7 +37,7 @@ def _indicators(args: argparse.Namespace) -> int:
         print(f"vnform: {exc}", file=sys.stderr)
         return 2
     settings = settings_from_args(args)
-    specs = list(Registry.load(settings.forms_dir).forms.values())
+    specs = list(served_forms(settings).forms.values())
     minimum = args.min_n if args.min_n is not None else settings.indicator_min_n
 
     async def run() -> list[dict[str, object]]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from vnform.cli.common import cli_actor
+from vnform.cli.common import cli_actor, served_forms
 from vnform.settings import Settings
 
 
@@ -33,7 +33,6 @@ def _invite(args: argparse.Namespace) -> int:
     from urllib.parse import urlsplit
 
     from vnform import cases, store
-    from vnform.forms.registry import Registry
     from vnform.links import invitation_url
 
     # The key must be the server's: a link signed with another key opens nothing.
@@ -46,9 +45,10 @@ def _invite(args: argparse.Namespace) -> int:
         print(f"vnform: not a base URL (http[s]://host[/path]): {settings.public_url!r}",
               file=sys.stderr)
         return 2
-    spec = Registry.load(settings.forms_dir).forms.get(args.form_id)
+    spec = served_forms(settings).forms.get(args.form_id)
     if spec is None:
-        print(f"vnform: no form '{args.form_id}' in {settings.forms_dir}", file=sys.stderr)
+        print(f"vnform: no form '{args.form_id}' in {settings.forms_dir} or published in "
+              "the database", file=sys.stderr)
         return 1
     if spec.status != "open":
         print(f"vnform: warning: form '{spec.id}' is {spec.status}: its links open "

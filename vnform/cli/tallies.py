@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from vnform.cli.common import settings_from_args
+from vnform.cli.common import served_forms, settings_from_args
 from vnform.forms.spec import FormSpec
 from vnform.settings import Settings
 
@@ -37,9 +37,7 @@ def add_commands(commands: argparse._SubParsersAction,
 
 
 def _specs(settings: Settings) -> dict[str, FormSpec]:
-    from vnform.forms.registry import Registry
-
-    return dict(Registry.load(settings.forms_dir).forms)
+    return dict(served_forms(settings).forms)
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-from vnform.cli.common import cli_actor, settings_from_args
+from vnform.cli.common import cli_actor, served_forms, settings_from_args
 
 TOKEN_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}"
 
@@ -37,14 +37,13 @@ def _token_add(args: argparse.Namespace) -> int:
     import re
 
     from vnform import store
-    from vnform.forms.registry import Registry
 
     if not re.fullmatch(TOKEN_NAME, args.name):
         print(f"vnform: a token name is 1 to 80 letters, digits, '.', '_' or '-', not "
               f"{args.name!r}", file=sys.stderr)
         return 2
     settings = settings_from_args(args)
-    known = {spec.agency for spec in Registry.load(settings.forms_dir).forms.values()}
+    known = {spec.agency for spec in served_forms(settings).forms.values()}
     for agency in sorted(set(args.agencies) - known):
         print(f"vnform: warning: no form in {settings.forms_dir} belongs to agency "
               f"'{agency}'", file=sys.stderr)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from vnform.accounts import ROLES
-from vnform.cli.common import cli_actor, settings_from_args
+from vnform.cli.common import cli_actor, served_forms, settings_from_args
 from vnform.settings import Settings
 
 
@@ -63,17 +63,17 @@ def _read_password(args: argparse.Namespace, email: str) -> str | None:
 
 def _user_add(args: argparse.Namespace) -> int:
     from vnform.accounts import normalise_email, valid_email
-    from vnform.forms.registry import Registry
 
     email = normalise_email(args.email)
     if not valid_email(email):
         print(f"vnform: not an email address: {args.email!r}", file=sys.stderr)
         return 2
-    if args.role == "analyst" and not args.agencies:
-        print("vnform: an analyst needs at least one --agency", file=sys.stderr)
+    if args.role != "admin" and not args.agencies:
+        print(f"vnform: an {args.role} needs at least one --agency" if args.role[0] in "aeiou"
+              else f"vnform: a {args.role} needs at least one --agency", file=sys.stderr)
         return 2
     settings = settings_from_args(args)
-    known = {spec.agency for spec in Registry.load(settings.forms_dir).forms.values()}
+    known = {spec.agency for spec in served_forms(settings).forms.values()}
     for agency in sorted(set(args.agencies) - known):
         print(f"vnform: warning: no form in {settings.forms_dir} belongs to agency "
               f"'{agency}'", file=sys.stderr)

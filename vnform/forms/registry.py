@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from vnform.forms.loader import Loaded, load_file
+from vnform.forms.loader import Loaded, load_file, load_text
 from vnform.forms.positions import NodeIndex, Problem
 from vnform.forms.spec import FormSpec
 
@@ -58,10 +59,13 @@ def _id_problem(path: str, form_id: str, other: str) -> Problem:
 
 @dataclass
 class Registry:
-    """The loaded forms by id, and the problems of the files that were refused."""
+    """The served forms by id, and the problems of the files (and stored forms) that
+    were refused."""
 
     forms: dict[str, FormSpec] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: Ids of the forms served from files (the others are kept in the database).
+    from_files: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, forms_dir: Path) -> Registry:
@@ -70,12 +74,47 @@ class Registry:
             registry.problems.extend(result.problems)
             if result.spec is not None:
                 registry.forms[result.spec.id] = result.spec
+        registry.from_files = frozenset(registry.forms)
         return registry
+
+    def merged(self, stored: Iterable[tuple[str, str, str]]) -> Registry:
+        """A new registry: these forms, and the forms kept in the database that are
+        served, as (id, state, text of the live revision). A stored form whose id a file
+        already uses, or whose text no longer loads, is refused with a problem."""
+        merged = Registry(dict(self.forms), list(self.problems), self.from_files)
+        for form_id, state, source in stored:
+            where = stored_path(form_id)
+            if form_id in self.forms:
+                merged.problems.append(Problem(where, 1, 1, f"form id '{form_id}' is already "
+                                               f"used by {self.forms[form_id].source}"))
+                continue
+            loaded = load_text(source, where)
+            merged.problems.extend(loaded.problems)
+            spec = loaded.spec
+            if spec is None:
+                continue
+            if spec.id != form_id:
+                merged.problems.append(Problem(where, 1, 1, f"the form's id is '{spec.id}', "
+                                               f"not '{form_id}'"))
+                continue
+            merged.forms[form_id] = replace(spec, status="closed") if state == "closed" \
+                else spec
+        return merged
+
+    def take(self, other: Registry) -> None:
+        """Serve *other*'s forms from now on (every request sees this same object)."""
+        self.forms, self.problems, self.from_files = other.forms, other.problems, \
+            other.from_files
 
     def public(self, form_id: str) -> FormSpec | None:
         """The form citizens may reach at /f/<id> (drafts are not public)."""
         spec = self.forms.get(form_id)
         return spec if spec is not None and spec.status != "draft" else None
+
+
+def stored_path(form_id: str) -> str:
+    """How problems name a form kept in the database."""
+    return f"{form_id} (database)"
 
 
 def closed_reason(spec: FormSpec, now: dt.datetime, tz: ZoneInfo,

@@ -28,7 +28,7 @@ progress and holds back new ones until it is done.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -71,23 +71,27 @@ KEY = "form_id, question, value, day, language, form_version"
 @dataclass(frozen=True)
 class Counting:
     """How this deployment counts a response: the time zone of its days, and its form's
-    answer sheet layout (:mod:`vnform.sheets`)."""
+    answer sheet layout (:mod:`vnform.sheets`), extended as forms are published."""
 
     tz: ZoneInfo
-    layouts: Mapping[str, Layout] = field(default_factory=dict)
+    layouts: dict[str, Layout] = field(default_factory=dict)
 
     def layout(self, form_id: str) -> Layout:
         return self.layouts.get(form_id, Layout())
 
+    async def lay_out(self, specs: Iterable[FormSpec]) -> None:
+        """Extend each form's sheet layout with what its spec adds (one short
+        transaction per form)."""
+        for spec in specs:
+            async with in_transaction(WRITE) as conn:
+                self.layouts[spec.id] = await sheets.lay_out(conn, spec, self.tz)
+
 
 async def counting(specs: Iterable[FormSpec], tz: ZoneInfo) -> Counting:
-    """The :class:`Counting` of *specs*: each form's sheet layout extended with what its
-    spec adds (one short transaction per form, at start)."""
-    layouts = {}
-    for spec in specs:
-        async with in_transaction(WRITE) as conn:
-            layouts[spec.id] = await sheets.lay_out(conn, spec, tz)
-    return Counting(tz, layouts)
+    """The :class:`Counting` of *specs*, laid out (at start)."""
+    made = Counting(tz)
+    await made.lay_out(specs)
+    return made
 
 
 #: SQLite: one counter row added (shard 0), parameters as a :data:`Row`.

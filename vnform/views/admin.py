@@ -91,8 +91,13 @@ async def index(request: Request) -> Response:
     lang = page_language(request)
     forms = sorted(_visible_forms(request), key=lambda spec: spec.id)
     activity = await store.form_activity((spec.id for spec in forms), request.state.tz)
+    official = request.state.official
+    designs = [design for design in await store.designs(
+        None if official.is_admin else official.agencies) if official.can_design(design.agency)
+        and (design.state != "archived" or official.can_publish(design.agency))]
     return await _page(request, "admin/index.html", _context(
         request, forms=forms, activity=activity, empty=store.FormActivity(),
+        designs=designs, from_files=request.state.registry.from_files,
     ), lang=lang)
 
 

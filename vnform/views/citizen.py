@@ -252,6 +252,12 @@ async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> R
     draft = await store.load_draft(token) if multi_page(spec) else None
     answers = dict(draft.answers) if draft else {}
     reached = draft.reached if draft else 0
+    if draft is not None and draft.version != spec.version:
+        # A new version went live while the citizen was answering: they walk through it
+        # again from its first page, told why, their answers kept where questions still are.
+        await store.save_draft(token, spec, answers, 0)
+        return _redirect(_step_url(request, spec, 0) + "?updated=1")
+    notice = "changed" if request.query_params.get("updated") == "1" else None
     if current.index > reached:
         return _redirect(_step_url(request, spec, reached))
     pending = answers.pop(PENDING, {}).get(current.id, {})
@@ -259,7 +265,8 @@ async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> R
     if pending or request.query_params.get("incomplete"):
         validate(form, shown_on(spec, current, answers), lang, translations(lang))
     returning = request.query_params.get("return") == "review" and reached >= len(spec.pages)
-    return _render_page(request, spec, current, lang, form, answers, token, returning)
+    return _render_page(request, spec, current, lang, form, answers, token, returning,
+                        notice=notice)
 
 
 async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
@@ -302,6 +309,11 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
     if not ok:
         returning = data.get(RETURN_FIELD) == "review"
         return _render_page(request, spec, current, lang, form, answers, token, returning)
+    if draft is not None and draft.version != spec.version:
+        # A new version went live meanwhile: this page's answers are kept, and the
+        # citizen walks through the new version from its first page, told why.
+        await store.save_draft(token, spec, answers | {PENDING: pending}, 0)
+        return _redirect(_step_url(request, spec, 0) + "?updated=1")
     following = next_page(spec, current, answers)
     done_before = reached >= len(spec.pages)
     if following is not None and not (done_before and data.get(RETURN_FIELD) == "review"):
