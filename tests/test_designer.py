@@ -357,3 +357,32 @@ def test_a_citizen_midway_is_told_the_survey_changed_and_keeps_their_answers(
     assert "This survey was updated while you were answering it" in page.text
     assert 'value="web"' in page.text  # the answer given before is kept
     assert 'name="lan_dau"' in page.text
+
+
+# --- XLSForm import ------------------------------------------------------------------
+
+def test_an_xlsform_becomes_a_draft_with_its_report_on_the_drafts_page(designer, rows) -> None:
+    from test_xlsform import workbook
+
+    client = designer("editor")
+    client.get("/admin?lang=en")
+    sent = post(client, "/admin/forms/new", files={"file": (
+        "khao-sat.xlsx", workbook(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/admin/forms/khao-sat-x/edit"
+    page = client.get(sent.headers["location"])
+    notice = "Imported from an XLSForm: what was not converted as it was"
+    assert notice in page.text
+    assert "<li>question &#39;vi_tri&#39;: type &#39;geopoint&#39; is not supported" in page.text
+    assert rows("select agency, state from form_design") == [(AGENCY, "draft")]
+    assert notice not in client.get(sent.headers["location"]).text  # shown once
+
+
+def test_a_broken_xlsform_is_refused_with_a_message(designer, rows) -> None:
+    client = designer("editor")
+    sent = post(client, "/admin/forms/new",
+                files={"file": ("hong.xlsx", b"not a workbook", "application/octet-stream")})
+    assert sent.status_code == 422
+    assert "hong.xlsx: this file cannot be opened as a spreadsheet" in sent.text
+    assert rows("select count(*) from form_design") == [(0,)]

@@ -1906,7 +1906,7 @@ def test_a_demo_form_broken_anywhere_gets_problems_in_the_file_never_a_crash(dat
         if isinstance(parent, dict) and data.draw(st.booleans()):
             del parent[place[-1]]
         else:
-            parent[place[-1]] = data.draw(JUNK)
+            parent[place[-1]] = copy.deepcopy(data.draw(JUNK))  # never a shared object
     text = yaml.safe_dump(tree, allow_unicode=True)
     loaded = load_text(text, "hong.yaml")
     lines = text.count("\n") + 1

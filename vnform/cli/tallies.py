@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from vnform.cli.common import served_forms, settings_from_args
+from vnform.cli.common import served_forms_now, settings_from_args
 from vnform.forms.spec import FormSpec
 from vnform.settings import Settings
 
@@ -36,8 +36,9 @@ def add_commands(commands: argparse._SubParsersAction,
         parser.set_defaults(run=run)
 
 
-def _specs(settings: Settings) -> dict[str, FormSpec]:
-    return dict(served_forms(settings).forms)
+async def _specs(settings: Settings) -> dict[str, FormSpec]:
+    """The forms served (the database already open)."""
+    return dict((await served_forms_now(settings)).forms)
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -48,7 +49,7 @@ def _verify(args: argparse.Namespace) -> int:
 
     async def run() -> list[store.Difference]:
         async with store.opened(settings.database_url, must_exist=True):
-            return await store.verify(tz, args.form_ids, _specs(settings))
+            return await store.verify(tz, args.form_ids, await _specs(settings))
 
     try:
         found = asyncio.run(run())
@@ -76,7 +77,7 @@ def _rebuild(args: argparse.Namespace) -> int:
 
     async def run() -> list[str]:
         async with store.opened(settings.database_url, must_exist=True):
-            done = await store.rebuild(tz, args.form_ids, _specs(settings))
+            done = await store.rebuild(tz, args.form_ids, await _specs(settings))
             await store.analyze()
             return done
 

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from vnform import csrf, publishing, store
 from vnform.filters import Filters
+from vnform.forms import xlsform
 from vnform.forms.changes import Impact, impacts
 from vnform.forms.loader import load_text
 from vnform.forms.positions import Problem
@@ -23,6 +24,10 @@ from vnform.views.render import page_language, path_for, render
 
 #: The biggest form text accepted, typed or uploaded (a large survey is ~50 kB).
 MAX_SOURCE_BYTES = 512 * 1024
+#: The biggest file accepted (an XLSForm workbook is zipped XML).
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+#: Session key of an XLSForm import's report, shown once on the new draft's page.
+IMPORT_REPORT = "import_report"
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "form_templates"
 #: Templates an official may start from, by name: (file, label).
 TEMPLATES = {"satisfaction": "satisfaction.yaml", "quick-feedback": "quick-feedback.yaml",
@@ -87,16 +92,29 @@ async def new(request: Request) -> Response:
     data = await _form_data(request)
     upload = data.get("file")
     source = _source_of(data.get("source"))
+    report: list[str] = []
     if isinstance(upload, UploadFile) and upload.filename:
-        raw = await upload.read(MAX_SOURCE_BYTES + 1)
+        name = upload.filename
+        raw = await upload.read(MAX_UPLOAD_BYTES + 1)
         await data.close()
-        try:
-            source = raw.decode("utf-8-sig").replace("\r\n", "\n")
-        except UnicodeDecodeError:
-            return _new_page(request, lang, "", [Problem("", 1, 1, "not UTF-8 text")], 422)
-        if len(raw) > MAX_SOURCE_BYTES:
+        if len(raw) > MAX_UPLOAD_BYTES:
             return _new_page(request, lang, "", [
-                Problem("", 1, 1, f"the file is bigger than {MAX_SOURCE_BYTES // 1024} kB")], 413)
+                Problem("", 1, 1, f"the file is bigger than {MAX_UPLOAD_BYTES // 1024} kB")],
+                413)
+        if name.lower().endswith((".xlsx", ".xls")):
+            official = request.state.official
+            try:
+                converted = xlsform.convert(raw, name, official.agencies[0]
+                                            if official.agencies else "ma-co-quan")
+            except xlsform.XLSFormError as exc:
+                return _new_page(request, lang, "", [
+                    Problem("", 1, 1, f"{name}: {exc}")], 422)
+            source, report = converted.source, converted.report
+        else:
+            try:
+                source = raw.decode("utf-8-sig").replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                return _new_page(request, lang, "", [Problem("", 1, 1, "not UTF-8 text")], 422)
     checked = publishing.check(source, request.state.live_forms.files)
     spec = checked.spec
     problems = list(checked.problems)
@@ -110,6 +128,8 @@ async def new(request: Request) -> Response:
         await publishing.save(checked, official.email, None)
     except store.DesignError as exc:
         return _new_page(request, lang, source, [Problem("", 1, 1, str(exc))], 409)
+    if report:  # shown once on the draft's page (and kept as comments at its top)
+        request.session[IMPORT_REPORT] = report
     return RedirectResponse(path_for(request, "form_edit", form_id=spec.id), 303)
 
 
@@ -159,6 +179,7 @@ def _edit_page(request: Request, lang: str, design: store.Design, source: str,
         **_context(request), "design": design, "source": source, "head": head,
         "revision": head.id if head and not stale else based_on, "problems": problems,
         "stale": stale, "saved": request.query_params.get("saved") == "1",
+        "report": request.session.pop(IMPORT_REPORT, None) or [],
         "can_publish": official.can_publish(design.agency),
     }, lang=lang, status_code=status_code)
 
