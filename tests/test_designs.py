@@ -201,3 +201,26 @@ def test_a_publish_reaches_every_instance_on_one_postgresql_database_within_5_s(
     finally:
         for server in servers:
             server.stop()
+
+
+def test_an_xlsform_is_pushed_as_a_draft_with_its_report(cli, tmp_path, rows) -> None:
+    from test_xlsform import workbook
+
+    path = tmp_path / "khao-sat.xlsx"
+    path.write_bytes(workbook())
+    code, _, err = cli("forms", "push", str(path), "--agency", "so-tttt-ha-noi")
+    assert code == 0, err
+    assert "not converted as it was: question 'vi_tri': type 'geopoint' is not supported" \
+        in err
+    assert rows("select id, agency, state from form_design") == [
+        ("khao-sat-x", "so-tttt-ha-noi", "draft")]
+
+
+def test_an_xlsform_needs_an_agency(cli, tmp_path) -> None:
+    from test_xlsform import workbook
+
+    path = tmp_path / "khao-sat.xlsx"
+    path.write_bytes(workbook())
+    code, _, err = cli("forms", "push", str(path))
+    assert code == 1
+    assert "an XLSForm names no agency: add --agency CODE" in err

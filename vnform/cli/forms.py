@@ -39,6 +39,8 @@ def add_commands(commands: argparse._SubParsersAction,
     push.add_argument("file", type=Path, metavar="FILE")
     push.add_argument("--publish", action="store_true",
                       help="then publish it: every server serves it within seconds")
+    push.add_argument("--agency", metavar="CODE",
+                      help="the agency of a form imported from an XLSForm (.xlsx, .xls)")
     common(push)
     push.set_defaults(run=_push)
 
@@ -147,6 +149,24 @@ def _pull(args: argparse.Namespace) -> int:
     return 0
 
 
+def _source_of(path: Path, agency: str | None) -> str:
+    """The YAML text of *path*: as written, or converted from an XLSForm (its report on
+    stderr, and kept as comments at the top)."""
+    if path.suffix.lower() not in (".xlsx", ".xls"):
+        return path.read_text(encoding="utf-8")
+    from vnform.forms import xlsform
+
+    if not agency:
+        raise ValueError("an XLSForm names no agency: add --agency CODE")
+    try:
+        converted = xlsform.convert(path.read_bytes(), path.name, agency)
+    except xlsform.XLSFormError as exc:
+        raise ValueError(str(exc)) from None
+    for line in converted.report:
+        print(f"{path}: not converted as it was: {line}", file=sys.stderr)
+    return converted.source
+
+
 def _push(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -155,8 +175,8 @@ def _push(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     try:
-        source = args.file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        source = _source_of(args.file, args.agency)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"vnform: cannot read {args.file}: {exc}", file=sys.stderr)
         return 1
     files = Registry.load(settings.forms_dir)
