@@ -318,6 +318,8 @@ def test_a_revision_is_restored_as_the_new_draft(designer, rows) -> None:
     assert post(client, "/admin/forms/mot-cua/restore", revision=str(first)).status_code == 303
     assert client.get("/admin/forms/mot-cua/source.yaml").text == FORM
     assert rows("select count(*) from form_revision") == [(3,)]
+    assert rows("select action, actor from audit_event order by id desc limit 1") == [
+        ("form_restored", "publisher.0@so.gov.vn")]
 
 
 # --- a new version goes live while a citizen answers ---------------------------------

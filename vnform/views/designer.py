@@ -288,9 +288,12 @@ async def restore(request: Request) -> Response:
         return _edit_page(request, page_language(request), design, chosen.source, head,
                           checked.problems, 422, based_on=design.head)
     try:
-        await publishing.save(checked, request.state.official.email, design.head)
+        saved = await publishing.save(checked, request.state.official.email, design.head)
     except store.StaleRevision:
         raise HTTPException(409) from None
+    await store.audit("form_restored", actor=request.state.official.email,
+                      form_id=design.form_id, revision=saved.id, restored=chosen.id,
+                      address=client_address(request))
     return RedirectResponse(path_for(request, "form_edit", form_id=design.form_id) + "?saved=1",
                             303)
 
