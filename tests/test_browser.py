@@ -402,7 +402,7 @@ def test_a_citizen_completes_the_multi_page_survey_with_the_keyboard_alone(
 
 # --- designing a form ---------------------------------------------------------------------
 
-def test_an_official_sees_a_problem_appear_as_they_type_then_publishes(page,
+def test_an_official_sees_a_problem_appear_as_they_type_previews_and_publishes(page,
                                                                        site: Site) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in_browser(page)
@@ -425,6 +425,15 @@ def test_an_official_sees_a_problem_appear_as_they_type_then_publishes(page,
     page.locator("#live-check", has_text="No problem found.").wait_for()
     page.get_by_role("button", name="Save the draft").click()
     page.get_by_text("The draft was saved.").wait_for()
+    page.get_by_role("link", name="Preview the form").click()
+    page.locator(".preview-banner").wait_for()
+    page.locator("#question-danh_gia input").first.check()
+    page.locator("button[value=next]").click()
+    page.wait_for_url(re.compile(r".*/preview/thanks$"))
+    assert site.rows("select count(*) from test_response") == [(1,)]
+    assert site.rows("select count(*) from response where form_id = ?",
+                     DESIGNED_FORM_ID) == [(0,)]
+    page.goto(f"/admin/forms/{DESIGNED_FORM_ID}/edit")
     page.get_by_role("button", name="Publish the draft").click()
     page.get_by_text("The form was published").wait_for()
     page.goto(f"/f/{DESIGNED_FORM_ID}?lang=en")

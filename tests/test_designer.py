@@ -208,7 +208,11 @@ def test_the_source_is_downloaded_verbatim(designer) -> None:
 DESIGN_URLS = [("GET", "/admin/forms/mot-cua/edit"), ("POST", "/admin/forms/mot-cua/edit"),
                ("POST", "/admin/forms/mot-cua/check"), ("GET", "/admin/forms/mot-cua/history"),
                ("GET", "/admin/forms/mot-cua/source.yaml"),
-               ("POST", "/admin/forms/mot-cua/restore")]
+               ("POST", "/admin/forms/mot-cua/restore"),
+               ("GET", "/admin/forms/mot-cua/preview"),
+               ("GET", "/admin/forms/mot-cua/preview/thanks"),
+               ("GET", "/admin/forms/mot-cua/test-responses"),
+               ("POST", "/admin/forms/mot-cua/test-responses")]
 PUBLISH_URLS = [("POST", f"/admin/forms/mot-cua/{action}")
                 for action in ("publish", "close", "reopen", "archive")]
 
@@ -388,3 +392,60 @@ def test_a_broken_xlsform_is_refused_with_a_message(designer, rows) -> None:
     assert sent.status_code == 422
     assert "hong.xlsx: this file cannot be opened as a spreadsheet" in sent.text
     assert rows("select count(*) from form_design") == [(0,)]
+
+
+# --- preview and test responses --------------------------------------------------------
+
+def test_the_preview_shows_the_draft_under_a_banner_in_both_languages(designer) -> None:
+    client = designer()
+    create(client)
+    page = client.get("/admin/forms/mot-cua/preview?lang=en")
+    assert page.status_code == 200
+    assert "How would you rate it?" in page.text
+    assert '<span lang="vi">Bản xem trước</span>' in page.text
+    assert "Answers sent from here are test responses" in page.text
+    assert '<form method="post" novalidate class="survey"' in page.text  # posts back here
+
+
+def test_answers_sent_from_a_preview_are_test_responses_counted_nowhere(designer,
+                                                                         rows) -> None:
+    client = designer()
+    create(client)
+    tester = Citizen(client)
+    tester.open("/admin/forms/mot-cua/preview")
+    sent = tester.post("/admin/forms/mot-cua/preview", {"danh_gia": "4"})
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/admin/forms/mot-cua/preview/thanks"
+    assert client.get(sent.headers["location"]).status_code == 200
+    assert rows("select form_id, author, answers from test_response") == [
+        ("mot-cua", "editor.0@so.gov.vn", '{"danh_gia":"4"}')]
+    assert rows("select count(*) from response") == [(0,)]
+    assert rows("select count(*) from tally") == [(0,)]
+    listed = client.get("/admin/forms/mot-cua/test-responses")
+    assert "editor.0@so.gov.vn" in listed.text and "danh_gia" in listed.text
+
+
+def test_a_multi_page_preview_walks_its_pages_inside_the_preview(designer, rows) -> None:
+    client = designer()
+    create(client, TWO_PAGES)
+    tester = Citizen(client)
+    tester.open("/admin/forms/mot-cua/preview")
+    first = tester.post("/admin/forms/mot-cua/preview", {"kenh": "web"})
+    assert first.headers["location"] == "/admin/forms/mot-cua/preview/p/hai"
+    tester.open(first.headers["location"])
+    last = tester.post(first.headers["location"], {"danh_gia": "5"})
+    assert last.headers["location"] == "/admin/forms/mot-cua/preview/thanks"
+    assert rows("select count(*) from test_response") == [(1,)]
+    assert rows("select count(*) from response") == [(0,)]
+
+
+def test_test_responses_can_be_deleted(designer, rows) -> None:
+    client = designer()
+    create(client)
+    tester = Citizen(client)
+    tester.open("/admin/forms/mot-cua/preview")
+    tester.post("/admin/forms/mot-cua/preview", {"danh_gia": "4"})
+    assert post(client, "/admin/forms/mot-cua/test-responses").status_code == 303
+    assert rows("select count(*) from test_response") == [(0,)]
+    assert rows("select action from audit_event order by id desc limit 1") == [
+        ("test_responses_deleted",)]

@@ -272,3 +272,22 @@ class FormsGeneration(Model):
 
     class Meta:
         table = "forms_generation"
+
+
+class TestResponse(Model):
+    """Answers sent from an official's preview of a form: kept apart from the responses,
+    so that no result, export, indicator or open data counts them; deletable."""
+
+    id = fields.BigIntField(primary_key=True)
+    form_id = fields.CharField(max_length=80, db_index=True)
+    form_version = fields.CharField(max_length=16)
+    #: The preview's one-time token: sending again stores nothing more.
+    token = fields.CharField(max_length=64, unique=True)
+    language = fields.CharField(max_length=8)
+    submitted_at = fields.DatetimeField()
+    answers = fields.JSONField()
+    #: The official who previewed the form.
+    author = fields.CharField(max_length=254)
+
+    class Meta:
+        table = "test_response"

@@ -1,5 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
 from tortoise import fields
 from tortoise.indexes import Index
 
@@ -43,6 +45,21 @@ class Migration(migrations.Migration):
                 ('generation', fields.BigIntField(default=0)),
             ],
             options={'table': 'forms_generation', 'app': 'vnform', 'pk_attr': 'id', 'table_description': 'One row, counting the changes to the forms served (a publish, a close...): every'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='TestResponse',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('form_id', fields.CharField(db_index=True, max_length=80)),
+                ('form_version', fields.CharField(max_length=16)),
+                ('token', fields.CharField(unique=True, description="The preview's one-time token: sending again stores nothing more.", max_length=64)),
+                ('language', fields.CharField(max_length=8)),
+                ('submitted_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('answers', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('author', fields.CharField(description='The official who previewed the form.', max_length=254)),
+            ],
+            options={'table': 'test_response', 'app': 'vnform', 'pk_attr': 'id', 'table_description': "Answers sent from an official's preview of a form: kept apart from the responses,"},
             bases=['Model'],
         ),
     ]

@@ -12,6 +12,7 @@ from vnform.store.designs import *  # noqa: F403
 from vnform.store.failures import *  # noqa: F403
 from vnform.store.flagged import *  # noqa: F403
 from vnform.store.invitations import *  # noqa: F403
+from vnform.store.previews import *  # noqa: F403
 from vnform.store.reading import ReadTimeout  # noqa: F401
 from vnform.store.responses import *  # noqa: F403
 from vnform.store.results import *  # noqa: F403

@@ -196,7 +196,7 @@ async def _accept_invitation(request: Request, spec: FormSpec, lang: str) -> Res
                             "token": tokens[spec.id]}
         request.session[INVITED] = invited
     # The same link opened again during its visit continues it.
-    return _redirect(path_for(request, "form", form_id=spec.id))
+    return _redirect(path_for(request, _route(request, "form"), form_id=spec.id))
 
 
 def _bound_invitation(request: Request, spec: FormSpec,
@@ -226,7 +226,9 @@ def _audience_refusal(request: Request, spec: FormSpec, lang: str,
                       token: str | None = None) -> Response | None:
     """The page refusing this visit when the form is not for it: an invitation-only
     form without this visit's invitation, or a one-per-device form this browser has
-    answered. None when the visit may go on."""
+    answered. None when the visit may go on (always, in a preview)."""
+    if _previewed(request) is not None:
+        return None
     if spec.invitation_only and _bound_invitation(request, spec, token) is None:
         reason, status = "invitation_only", 403
     elif (spec.one_response_per == "device" and spec.id in _answered_here(request)
@@ -272,6 +274,8 @@ async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> R
 async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
     data = await _read_form(request)
     token = _check_post(request, data)
+    if _previewed(request) is not None and await store.preview_response_of(token):
+        return _to_thanks(request, spec, token)
     if (response_id := await store.submitted(token)) is not None:
         # Posted again (a double click, a retry after a timeout): the same answers lead
         # to the same thank-you page; different answers under a used token are refused.
@@ -324,7 +328,7 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         # Check-your-answers: asked for, or the flow ended early because later pages no
         # longer apply, or the citizen came from the review page to change an answer.
         await store.save_draft(token, spec, answers | {PENDING: pending}, len(spec.pages))
-        return _redirect(path_for(request, "review", form_id=spec.id))
+        return _redirect(path_for(request, _route(request, "review"), form_id=spec.id))
     # A one-page form's answers were all validated just now, against the form as it is.
     return await _finish(request, spec, token, lang, answers, suspect,
                          checked=not multi_page(spec))
@@ -389,7 +393,8 @@ async def review(request: Request) -> Response:
         return closed
     if request.method == "POST":
         token = _check_post(request, await _read_form(request))
-        if await store.submitted(token) is not None:
+        if await store.submitted(token) is not None or (
+                _previewed(request) is not None and await store.preview_response_of(token)):
             return _to_thanks(request, spec, token)
         flagged = await store.flag_state(token)
         if flagged is not None and flagged[1]:
@@ -431,7 +436,7 @@ async def review(request: Request) -> Response:
 async def thanks(request: Request) -> Response:
     spec = _public_form(request)
     lang = page_language(request, spec.languages)
-    receipt = request.session.get("done", {}).get(spec.id)
+    receipt = request.session.get("done", {}).get(_key(request, spec))
     return render(request, "thanks.html", {"spec": spec, "receipt": receipt},
                   lang=lang, languages=spec.languages)
 
@@ -445,6 +450,10 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
     if needs is not None:
         await store.save_draft(token, spec, keep_visible(spec, answers), needs.index)
         return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
+    if _previewed(request) is not None:  # a test response, kept apart from the responses
+        await store.add_preview_response(spec, token, lang, final,
+                                         request.state.official.email)
+        return _to_thanks(request, spec, token)
     if reason := suspect or _too_fast(request, spec):
         # Kept apart, and thanked as anyone else: a bot learns nothing to adapt to (not
         # even the rate limit, which still counts it).
@@ -491,21 +500,22 @@ def _too_fast(request: Request, spec: FormSpec) -> str | None:
 
 def _to_thanks(request: Request, spec: FormSpec, token: str) -> Response:
     tokens = request.session.get("tokens", {})
-    if tokens.get(spec.id) == token:
-        del tokens[spec.id]
+    key = _key(request, spec)
+    if tokens.get(key) == token:
+        del tokens[key]
         request.session["tokens"] = tokens
     invited = request.session.get(INVITED, {})
     if invited.get(spec.id, {}).get("token") == token:
         del invited[spec.id]
         request.session[INVITED] = invited
     done = request.session.get("done", {})
-    done[spec.id] = receipt_code(token)
+    done[key] = receipt_code(token)
     request.session["done"] = done
     started = request.session.get(STARTED, {})
-    if started.pop(spec.id, None) is not None:
+    if started.pop(key, None) is not None:
         request.session[STARTED] = started
-    response = _redirect(path_for(request, "thanks", form_id=spec.id))
-    if spec.one_response_per == "device":
+    response = _redirect(path_for(request, _route(request, "thanks"), form_id=spec.id))
+    if spec.one_response_per == "device" and _previewed(request) is None:
         answered = " ".join(sorted(_answered_here(request) | {spec.id}))
         response.set_cookie(ANSWERED_COOKIE, answered, max_age=400 * 24 * 3600,
                             httponly=True, samesite="lax",
@@ -561,10 +571,28 @@ def field_id(field: Any) -> str:
 
 
 def _public_form(request: Request) -> FormSpec:
+    if (previewed := _previewed(request)) is not None:
+        return previewed
     spec = request.state.registry.public(request.path_params["form_id"])
     if spec is None:
         raise HTTPException(404)
     return spec
+
+
+def _previewed(request: Request) -> FormSpec | None:
+    """The draft an official previews (``/admin/forms/<id>/preview``), else None: its
+    pages are the citizen's, its answers are kept as test responses."""
+    return getattr(request.state, "preview", None)
+
+
+def _route(request: Request, name: str) -> str:
+    """The name of the citizen's route *name*, or of its preview twin."""
+    return f"preview_{name}" if _previewed(request) is not None else name
+
+
+def _key(request: Request, spec: FormSpec) -> str:
+    """The session's key for this visit of *spec* (a preview's apart from the form's)."""
+    return f"preview:{spec.id}" if _previewed(request) is not None else spec.id
 
 
 def _find_page(spec: FormSpec, page_id: str | None) -> Page:
@@ -577,6 +605,8 @@ def _find_page(spec: FormSpec, page_id: str | None) -> Page:
 
 
 async def _closed_page(request: Request, spec: FormSpec, lang: str) -> Response | None:
+    if _previewed(request) is not None:
+        return None  # a preview shows the draft whatever its dates and status
     responses = await store.count_responses(spec.id) if spec.max_responses else None
     reason = closed_reason(spec, dt.datetime.now(dt.UTC), request.state.tz, responses)
     if reason is None:
@@ -619,11 +649,12 @@ def _check_post(request: Request, data: Any) -> str:
 def _session_token(request: Request, spec: FormSpec) -> str:
     """This visit's one-time token for *spec*, created when first needed."""
     tokens = request.session.get("tokens", {})
-    if spec.id not in tokens:
-        tokens[spec.id] = secrets.token_urlsafe(24)
+    key = _key(request, spec)
+    if key not in tokens:
+        tokens[key] = secrets.token_urlsafe(24)
         request.session["tokens"] = tokens
         _start_clock(request, spec)
-    return str(tokens[spec.id])
+    return str(tokens[key])
 
 
 def _start_clock(request: Request, spec: FormSpec) -> None:
@@ -636,13 +667,13 @@ def _start_clock(request: Request, spec: FormSpec) -> None:
 
 def _page_url(request: Request, spec: FormSpec, target: Page) -> str:
     if target.index == 0:
-        return path_for(request, "form", form_id=spec.id)
-    return path_for(request, "page", form_id=spec.id, page_id=target.id)
+        return path_for(request, _route(request, "form"), form_id=spec.id)
+    return path_for(request, _route(request, "page"), form_id=spec.id, page_id=target.id)
 
 
 def _step_url(request: Request, spec: FormSpec, reached: int) -> str:
     if reached >= len(spec.pages):
-        return path_for(request, "review", form_id=spec.id)
+        return path_for(request, _route(request, "review"), form_id=spec.id)
     return _page_url(request, spec, spec.pages[reached])
 
 

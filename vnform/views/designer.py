@@ -19,6 +19,7 @@ from vnform.forms import xlsform
 from vnform.forms.changes import Impact, impacts
 from vnform.forms.loader import load_text
 from vnform.forms.positions import Problem
+from vnform.views import citizen
 from vnform.views.auth import client_address, signed_in
 from vnform.views.render import page_language, path_for, render
 
@@ -307,3 +308,57 @@ async def source(request: Request) -> Response:
                     headers={"Content-Disposition":
                              f'attachment; filename="{design.form_id}.yaml"',
                              "Cache-Control": "no-store"})
+
+
+# --- preview --------------------------------------------------------------------------
+
+async def _previewing(request: Request) -> store.Design:
+    """Let the citizen's views serve the form's draft (else its live text) to this
+    official, as a preview (:func:`vnform.views.citizen._previewed`)."""
+    design = await _design_for(request)
+    head = await store.design_revision(design.head) if design.head else None
+    spec = load_text(head.source).spec if head else None
+    if spec is None:
+        raise HTTPException(409, "the draft has problems: fix them in the editor first")
+    request.state.preview = spec
+    return design
+
+
+@signed_in
+async def preview_page(request: Request) -> Response:
+    """``/admin/forms/<id>/preview[/p/<page>]``: the draft exactly as citizens will see
+    it, under a banner; what is sent is kept as a test response."""
+    await _previewing(request)
+    return await citizen.page(request)
+
+
+@signed_in
+async def preview_review(request: Request) -> Response:
+    await _previewing(request)
+    return await citizen.review(request)
+
+
+@signed_in
+async def preview_thanks(request: Request) -> Response:
+    await _previewing(request)
+    return await citizen.thanks(request)
+
+
+@signed_in
+async def test_responses(request: Request) -> Response:
+    """``GET /admin/forms/<id>/test-responses``: the answers sent from previews, which
+    nothing else counts; ``POST``: delete them all."""
+    design = await _design_for(request)
+    if request.method == "POST":
+        await _form_data(request)
+        deleted = await store.delete_preview_responses(design.form_id)
+        await store.audit("test_responses_deleted", actor=request.state.official.email,
+                          form_id=design.form_id, count=deleted,
+                          address=client_address(request))
+        return RedirectResponse(path_for(request, "test_responses", form_id=design.form_id),
+                                303)
+    found = await store.preview_responses(design.form_id)
+    return render(request, "admin/form_tests.html", {
+        **_context(request), "design": design, "tests": found,
+    }, lang=page_language(request))
+

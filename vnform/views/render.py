@@ -44,6 +44,8 @@ def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
         ] if len(languages) > 1 else [],
         "url_for": lambda name, /, **params: path_for(request, name, **params),
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
+        # An official's preview of a draft (vnform.views.designer): every page says so.
+        "preview": getattr(request.state, "preview", None) is not None,
         **context,
     }
     templates = request.state.templates
