@@ -449,3 +449,68 @@ def test_test_responses_can_be_deleted(designer, rows) -> None:
     assert rows("select count(*) from test_response") == [(0,)]
     assert rows("select action from audit_event order by id desc limit 1") == [
         ("test_responses_deleted",)]
+
+
+# --- what a careless or unlucky edit must never do ---------------------------------------
+
+def test_an_editor_cannot_move_a_form_to_another_agency(designer, rows) -> None:
+    client = designer()
+    create(client)
+    page = client.get("/admin/forms/mot-cua/edit")
+    moved = post(client, "/admin/forms/mot-cua/edit", revision=revision_of(page),
+                 source=FORM.replace("agency: so-tttt-ha-noi", "agency: ubnd-phuong-ba-dinh"))
+    assert moved.status_code == 422
+    assert rows("select agency from form_design") == [(AGENCY,)]
+    assert rows("select count(*) from form_revision") == [(1,)]
+
+
+def test_a_text_with_errors_keeps_the_revision_its_edit_started_from(designer, rows) -> None:
+    client = designer()
+    create(client)
+    started = revision_of(client.get("/admin/forms/mot-cua/edit"))
+    broken = post(client, "/admin/forms/mot-cua/edit", revision=started, source=BROKEN)
+    assert revision_of(broken) == started
+    post(client, "/admin/forms/mot-cua/edit", revision=started,
+         source=FORM.replace("How would you rate it?", "A colleague's text"))
+    late = post(client, "/admin/forms/mot-cua/edit", revision=revision_of(broken),
+                source=FORM.replace("How would you rate it?", "Mine"))
+    assert late.status_code == 409  # never a silent overwrite of the colleague's save
+
+
+def test_after_a_stale_save_saving_the_merged_text_works(designer) -> None:
+    client = designer()
+    create(client)
+    old = revision_of(client.get("/admin/forms/mot-cua/edit"))
+    post(client, "/admin/forms/mot-cua/edit", revision=old,
+         source=FORM.replace("How would you rate it?", "First"))
+    stale = post(client, "/admin/forms/mot-cua/edit", revision=old,
+                 source=FORM.replace("How would you rate it?", "Second"))
+    merged = post(client, "/admin/forms/mot-cua/edit", revision=revision_of(stale),
+                  source=FORM.replace("How would you rate it?", "First and second"))
+    assert merged.status_code == 303
+
+
+def test_a_draft_saved_after_the_publisher_looked_is_not_published(designer, rows) -> None:
+    client = designer("publisher")
+    create(client)
+    looked = rows("select draft_revision from form_design")[0][0]
+    _save(client, FORM.replace("How would you rate it?", "Saved meanwhile"))
+    refused = post(client, "/admin/forms/mot-cua/publish", revision=str(looked))
+    assert refused.status_code == 409
+    assert rows("select state, live_revision from form_design") == [("draft", None)]
+
+
+def test_only_a_live_form_closes_and_only_a_closed_one_is_archived(designer) -> None:
+    client = designer("publisher")
+    create(client)
+    post(client, "/admin/forms/mot-cua/publish")
+    assert post(client, "/admin/forms/mot-cua/archive").status_code == 409
+    post(client, "/admin/forms/mot-cua/close")
+    post(client, "/admin/forms/mot-cua/archive")
+    assert post(client, "/admin/forms/mot-cua/close").status_code == 409
+
+
+def test_the_id_new_is_reserved(designer) -> None:
+    page = create(designer(), FORM.replace("id: mot-cua", "id: new"))
+    assert page.status_code == 422
+    assert "&#39;new&#39; names a page of the officials&#39; side" in page.text

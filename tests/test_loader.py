@@ -1912,3 +1912,25 @@ def test_a_demo_form_broken_anywhere_gets_problems_in_the_file_never_a_crash(dat
     lines = text.count("\n") + 1
     assert loaded.spec is not None or loaded.errors
     assert all(1 <= p.line <= lines and p.column >= 1 for p in loaded.problems)
+
+
+def test_ids_made_up_for_unreadable_parts_never_clash_with_real_ones() -> None:
+    pages = load("""
+        id: f
+        title: T
+        agency: a
+        pages:
+          - {id: BAD ID, questions: [{id: a, type: text, label: A}]}
+          - {id: page-unreadable-1, questions: [{id: b, type: text, label: B}]}
+        """)
+    assert [p.message for p in pages.problems] == [
+        "'BAD ID' is not a slug: use lowercase letters, digits and '-'"]
+    questions = load("""
+        id: f
+        title: T
+        agency: a
+        questions:
+          - {type: text, label: A}
+          - {id: q_unreadable_1, type: text, label: B}
+        """)
+    assert [p.message for p in questions.problems] == ["missing required key 'id'"]

@@ -24,6 +24,8 @@ class LiveForms:
                  generation: int) -> None:
         self.files, self.registry, self.counting = files, registry, counting
         self.generation = generation
+        #: One refresh at a time: a slower, older one never replaces a newer one.
+        self._refreshing = asyncio.Lock()
 
     @classmethod
     async def start(cls, files: Registry, tz: ZoneInfo) -> LiveForms:
@@ -39,6 +41,10 @@ class LiveForms:
 
     async def refresh(self) -> bool:
         """Load the database's forms again if the generation moved; whether it did."""
+        async with self._refreshing:
+            return await self._refresh()
+
+    async def _refresh(self) -> bool:
         generation = await store.forms_generation()
         if generation == self.generation:
             return False

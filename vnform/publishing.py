@@ -17,6 +17,8 @@ from vnform.forms.spec import FormSpec
 __all__ = ["Checked", "check", "publish", "save"]
 
 _ID_LINE = re.compile(r"^id\s*:", re.M)
+#: Form ids the officials' URLs take for themselves (/admin/forms/new).
+RESERVED_IDS = frozenset({"new"})
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,10 @@ def check(source: str, files: Registry, form_id: str | None = None,
     loaded: Loaded = load_text(source, where)
     problems = list(loaded.problems)
     spec = loaded.spec
-    if spec is not None and spec.id in files.from_files:
+    if spec is not None and spec.id in RESERVED_IDS:
+        problems.append(_at_id(source, where, f"'{spec.id}' names a page of the officials' "
+                               "side: choose another id"))
+    elif spec is not None and spec.id in files.from_files:
         problems.append(_at_id(source, where, f"form id '{spec.id}' is already used by "
                                f"{files.forms[spec.id].source}: choose another id, or take "
                                "that file out of the forms folder first"))
@@ -69,6 +74,8 @@ async def save(checked: Checked, author: str, based_on: int | None) -> store.Rev
     existing = await store.design(spec.id)
     if existing is None:
         saved = await store.create_design(spec.id, spec.agency, checked.source, author)
+    elif based_on is None and existing.head is not None:
+        raise store.DesignError(f"a form with id '{spec.id}' already exists")
     else:
         saved = await store.save_revision(spec.id, checked.source, author, based_on,
                                        agency=spec.agency)
@@ -76,9 +83,10 @@ async def save(checked: Checked, author: str, based_on: int | None) -> store.Rev
     return saved
 
 
-async def publish(form_id: str, author: str) -> store.Revision:
-    """Make the form's draft live on every server (each polls the forms generation)."""
-    published = await store.publish_draft(form_id)
+async def publish(form_id: str, author: str, revision: int | None = None) -> store.Revision:
+    """Make the form's draft (if still *revision*) live on every server (each polls the
+    forms generation)."""
+    published = await store.publish_draft(form_id, revision)
     await store.audit("form_published", actor=author, form_id=form_id,
                       revision=published.id)
     return published

@@ -193,7 +193,8 @@ def _push(args: argparse.Namespace) -> int:
         async with store.opened(settings.database_url, must_exist=True):
             design = await store.design(spec.id)
             saved = await publishing.save(checked, actor, design.head if design else None)
-            published = await publishing.publish(spec.id, actor) if args.publish else None
+            published = await publishing.publish(spec.id, actor, saved.id) \
+                if args.publish else None
             return saved, published
 
     try:

@@ -184,7 +184,7 @@ class Checker:
         seen_pages: dict[str, Path_] = {}
         earlier: dict[str, Question_] = {}
         for p_path, page in self._page_paths():
-            if page.id in seen_pages:
+            if page.id in seen_pages and p_path not in self.stand_ins:
                 self.error((*p_path, "id"), f"duplicate page id '{page.id}'")
             seen_pages[page.id] = p_path
             if p_path not in self.stand_ins:

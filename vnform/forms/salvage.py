@@ -110,11 +110,12 @@ def _repair_page(data: dict[str, Any], path: Path_, kind: str, stand_ins: set[Pa
     page, rest = path[:2], path[2:]
     if not isinstance(_get(data, page), dict):
         stand_ins.add(page)
-        return _replace(data, page, {"id": f"page-{page[1]}", "questions": []}, stand_ins)
+        return _replace(data, page, {"id": _unused(data, "page"), "questions": []}, stand_ins)
     if kind == "extra_forbidden" or (rest and rest[0] in ("title", "description")):
         return _drop(data, (*page, rest[0])) if rest else False
     if rest[:1] == ("id",):
-        return _replace(data, (*page, "id"), f"page-{page[1]}", stand_ins)
+        stand_ins.add(page)  # a page id of our making: never reported as a duplicate
+        return _replace(data, (*page, "id"), _unused(data, "page"), stand_ins)
     if rest[:1] == ("questions",):
         _replace(data, (*page, "questions"), [{}], stand_ins)
         return _stand_in_question(data, (*page, "questions", 0), stand_ins)
@@ -136,7 +137,7 @@ def _repair_form(data: dict[str, Any], path: Path_, kind: str, stand_ins: set[Pa
         return _replace(data, (key,), list(dict.fromkeys(known)) or ["vi"], stand_ins)
     if key in ("pages", "questions") and len(path) == 1:
         _replace(data, (key,), [{}] if key == "questions" else
-                 [{"id": "page-0", "questions": [{}]}], stand_ins)
+                 [{"id": _unused(data, "page"), "questions": [{}]}], stand_ins)
         first = ("questions", 0) if key == "questions" else ("pages", 0, "questions", 0)
         return _stand_in_question(data, first, stand_ins)
     if key == "choice_lists" and len(path) == 1:  # no list can be read: none is judged
@@ -162,12 +163,30 @@ def _stand_in_question(data: dict[str, Any], path: Path_, stand_ins: set[Path_])
         return False
     original = _get(data, path)
     original = original if isinstance(original, dict) else {}
-    stand_in: dict[str, Any] = {"id": _identifier(original.get("id")) or f"q{len(stand_ins)}",
+    stand_in: dict[str, Any] = {"id": _identifier(original.get("id")) or _unused(data, "q"),
                                 "type": "text", "label": "-"}
     if _identifier(original.get("indicator")):
         stand_in["indicator"] = original["indicator"]
     stand_ins.add(path)
     return _replace(data, path, stand_in, stand_ins)
+
+
+def _unused(data: dict[str, Any], prefix: str) -> str:
+    """An id of our making (``<prefix>-unreadable-N``, ``_`` for a question) that no page
+    or question of *data* uses."""
+    taken = {str(node.get("id")) for node in _nodes(data) if isinstance(node, dict)}
+    joiner = "-" if prefix == "page" else "_"
+    return next(candidate for n in range(1, len(taken) + 2)
+                if (candidate := f"{prefix}{joiner}unreadable{joiner}{n}") not in taken)
+
+
+def _nodes(node: Any) -> list[Any]:
+    """*node* and every mapping and list inside it."""
+    found = [node]
+    for child in (node.values() if isinstance(node, dict) else node
+                  if isinstance(node, list) else ()):
+        found += _nodes(child)
+    return found
 
 
 def _identifier(value: object) -> str | None:

@@ -13,6 +13,7 @@ written at the top of the draft as comments: nothing is dropped silently.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -271,9 +272,17 @@ class _Converter:
                       lambda m: f'"{m.group(2)}" in ${{{m.group(1)}}}', relevant)
         text = re.sub(r"\$\{(\w+)\}", lambda m: self.ids.get(m.group(1), "?" + m.group(1)),
                       text)
-        text = re.sub(r"'([^'\"]*)'", r'"\1"', text)
+        # Quoted values are set aside while the operators are rewritten around them.
+        quoted: list[str] = []
+
+        def aside(match: re.Match[str]) -> str:
+            quoted.append(match.group(1) if match.group(1) is not None else match.group(2))
+            return f"\x00{len(quoted) - 1}\x00"
+
+        text = re.sub(r"'([^'\"]*)'|\"([^\"]*)\"", aside, text)
         text = re.sub(r"(?<![<>!=])=(?!=)", "==", text)
         text = re.sub(r"\bnot\s*\(", "not (", text)
+        text = re.sub(r"\x00(\d+)\x00", lambda m: f'"{quoted[int(m.group(1))]}"', text)
         try:
             expressions.parse(text)
         except expressions.ExprError:
@@ -293,15 +302,17 @@ class _Converter:
                 op, number = bound.group(1), float(bound.group(2))
                 if op in (">", "<") and qtype == "decimal":
                     break  # a strict bound of a decimal has no exact rule
-                if op == ">":
-                    number += 1
-                elif op == "<":
-                    number -= 1
+                if qtype == "integer":  # the nearest whole number the bound lets in
+                    number = float(math.floor(number) + 1 if op == ">" else
+                                   math.ceil(number) - 1 if op == "<" else
+                                   math.ceil(number) if op == ">=" else math.floor(number))
                 rules["min" if op.startswith(">") else "max"] = \
                     int(number) if number.is_integer() else number
             elif length and qtype == "text":
                 op, number = length.group(1), int(length.group(2))
                 number += {">": 1, "<": -1}.get(op, 0)
+                if number < (0 if op.startswith(">") else 1):
+                    break  # no text could pass it: not a rule to keep
                 rules["min_length" if op.startswith(">") else "max_length"] = number
             elif pattern and qtype == "text":
                 rules["pattern"] = pattern.group(1)

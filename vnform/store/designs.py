@@ -115,9 +115,11 @@ async def save_revision(form_id: str, source: str, author: str, based_on: int | 
     return _revision(saved)
 
 
-async def publish_draft(form_id: str, agency: str | None = None) -> Revision:
+async def publish_draft(form_id: str, revision: int | None = None) -> Revision:
     """Make the form's draft its live version (a closed form stays closed until
-    reopened); raises :class:`DesignError` when there is no draft."""
+    reopened); raises :class:`DesignError` when there is no draft, and
+    :class:`StaleRevision` when the draft is no longer *revision* (the one the publisher
+    reviewed; None: whichever it is)."""
     now = dt.datetime.now(dt.UTC)
     async with in_transaction(WRITE) as conn:
         current = await FormDesign.get_or_none(id=form_id).using_db(conn)
@@ -126,18 +128,26 @@ async def publish_draft(form_id: str, agency: str | None = None) -> Revision:
         if current.state == "archived":
             raise DesignError("an archived form cannot be published; reopen it first")
         draft = current.draft_revision
+        if revision is not None and draft != revision:
+            raise StaleRevision(draft)
+        # Compare and set: a draft saved meanwhile is not published unseen.
+        if not await FormDesign.filter(id=form_id, draft_revision=draft).using_db(conn).update(
+                live_revision=draft, draft_revision=None, updated_at=now,
+                state="live" if current.state == "draft" else current.state):
+            raise StaleRevision(None)
         await FormRevision.filter(id=draft).using_db(conn).update(published_at=now)
-        await FormDesign.filter(id=form_id).using_db(conn).update(
-            live_revision=draft, draft_revision=None, updated_at=now,
-            state="live" if current.state == "draft" else current.state,
-            **({"agency": agency} if agency else {}))
         await _next_generation(conn)
         published = await FormRevision.get(id=draft).using_db(conn)
     return _revision(published)
 
 
+#: The states each change may start from.
+_MOVES = {"closed": ("live",), "live": ("closed", "archived"), "archived": ("closed",)}
+
+
 async def set_design_state(form_id: str, state: str) -> Design:
-    """Close, reopen (``live``) or archive a published form."""
+    """Close a live form, reopen (``live``) a closed or archived one, or archive a closed
+    one."""
     if state not in STATES or state == "draft":
         raise ValueError(f"not a state a form can be set to: {state}")
     async with in_transaction(WRITE) as conn:
@@ -146,6 +156,8 @@ async def set_design_state(form_id: str, state: str) -> Design:
             raise DesignError(f"no form '{form_id}' is kept in the database")
         if current.live_revision is None:
             raise DesignError("the form was never published")
+        if current.state not in _MOVES[state]:
+            raise DesignError(f"a form that is {current.state} cannot become {state}")
         await FormDesign.filter(id=form_id).using_db(conn).update(
             state=state, updated_at=dt.datetime.now(dt.UTC))
         await _next_generation(conn)

@@ -491,7 +491,7 @@ STARTED = "started"  # session key: {form id: when this visit first saw the form
 def _too_fast(request: Request, spec: FormSpec) -> str | None:
     """``too_fast`` when the form was sent sooner than its ``min_seconds`` after this
     visit first saw it, else None."""
-    started = request.session.get(STARTED, {}).get(spec.id)
+    started = request.session.get(STARTED, {}).get(_key(request, spec))
     if spec.min_seconds and isinstance(started, int | float) and \
             time.time() - started < spec.min_seconds:
         return "too_fast"
@@ -661,7 +661,7 @@ def _start_clock(request: Request, spec: FormSpec) -> None:
     """Note when this visit first saw the form, for the form's ``min_seconds``."""
     if spec.min_seconds:
         started = request.session.get(STARTED, {})
-        started[spec.id] = int(time.time())
+        started[_key(request, spec)] = int(time.time())
         request.session[STARTED] = started
 
 

@@ -159,26 +159,44 @@ async def edit(request: Request) -> Response:
         based_on = int(str(data.get("revision", "")))
     except ValueError:
         based_on = None
-    checked = publishing.check(source, request.state.live_forms.files, design.form_id)
+    checked = _checked_for(request, source, design)
     if checked.spec is None:
+        # The revision the edit started from stays: a save meanwhile is still caught.
         return _edit_page(request, lang, design, source, head, checked.problems, 422,
-                          based_on=based_on)
+                          revision=based_on)
     try:
         await publishing.save(checked, request.state.official.email, based_on)
     except store.StaleRevision:
+        # Both texts are shown: saving again, merged, builds on the one saved meanwhile.
         return _edit_page(request, lang, design, source, head, checked.problems, 409,
-                          based_on=based_on, stale=True)
+                          revision=head.id if head else None, stale=True)
     return RedirectResponse(path_for(request, "form_edit", form_id=design.form_id) + "?saved=1",
                             303)
 
 
+def _checked_for(request: Request, source: str, design: store.Design) -> publishing.Checked:
+    """*source* checked for the form *design*, and for this official: the agency it
+    names must be one they design forms of."""
+    checked = publishing.check(source, request.state.live_forms.files, design.form_id)
+    official = request.state.official
+    if checked.spec is not None and not official.can_design(checked.spec.agency):
+        return publishing.Checked(source, None, [*checked.problems, Problem(
+            "", 1, 1, f"you design forms of {', '.join(official.agencies)}, not of "
+            f"'{checked.spec.agency}'")])
+    return checked
+
+
 def _edit_page(request: Request, lang: str, design: store.Design, source: str,
                head: store.Revision | None, problems: list[Problem], status_code: int = 200,
-               based_on: int | None = None, stale: bool = False) -> Response:
+               revision: int | None = None, stale: bool = False) -> Response:
+    """The editor: *revision* is the one a save of *source* builds on (default: the
+    head, whose text *source* is)."""
     official = request.state.official
+    if revision is None and status_code == 200 and head is not None:
+        revision = head.id
     return render(request, "admin/form_edit.html", {
         **_context(request), "design": design, "source": source, "head": head,
-        "revision": head.id if head and not stale else based_on, "problems": problems,
+        "revision": revision, "problems": problems,
         "stale": stale, "saved": request.query_params.get("saved") == "1",
         "report": request.session.pop(IMPORT_REPORT, None) or [],
         "can_publish": official.can_publish(design.agency),
@@ -204,14 +222,22 @@ async def publish(request: Request) -> Response:
     confirms (``confirm=1``); without it, 409 and that page."""
     design = await _design_for(request, publish=True)
     data = await _form_data(request)
+    try:  # the draft the publisher reviewed: another one saved meanwhile is not published
+        revision: int | None = int(str(data.get("revision", "")))
+    except ValueError:
+        revision = None
     if data.get("confirm") != "1":
         found = await _impacts(design)
         if found:
             return render(request, "admin/form_publish.html", {
                 **_context(request), "design": design, "impacts": found,
+                "revision": design.draft_revision,
             }, lang=page_language(request), status_code=409)
     try:
-        await publishing.publish(design.form_id, request.state.official.email)
+        await publishing.publish(design.form_id, request.state.official.email, revision)
+    except store.StaleRevision:
+        raise HTTPException(409, "the draft was saved again after you looked at it: "
+                                 "review it, then publish") from None
     except store.DesignError as exc:
         raise HTTPException(409, str(exc)) from None
     await request.state.live_forms.refresh()  # this server at once; the others poll
@@ -283,11 +309,11 @@ async def restore(request: Request) -> Response:
         chosen = None
     if chosen is None or chosen.form_id != design.form_id:
         raise HTTPException(404)
-    checked = publishing.check(chosen.source, request.state.live_forms.files, design.form_id)
+    checked = _checked_for(request, chosen.source, design)
     if checked.spec is None:
         head = await store.design_revision(design.head) if design.head else None
         return _edit_page(request, page_language(request), design, chosen.source, head,
-                          checked.problems, 422, based_on=design.head)
+                          checked.problems, 422, revision=design.head)
     try:
         saved = await publishing.save(checked, request.state.official.email, design.head)
     except store.StaleRevision:
