@@ -136,3 +136,13 @@ def test_a_workbook_pyxform_refuses_is_an_error_not_a_crash() -> None:
 def test_a_file_that_is_no_workbook_is_an_error() -> None:
     with pytest.raises(XLSFormError):
         convert(b"this is not a spreadsheet", "x.xlsx", "a")
+
+
+def test_a_workbook_that_unzips_too_big_is_refused() -> None:
+    import zipfile
+
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/huge.xml", b"0" * (60 * 1024 * 1024))
+    with pytest.raises(XLSFormError, match="unzips to 60 MB"):
+        convert(out.getvalue(), "bom.xlsx", "a")

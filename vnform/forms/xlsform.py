@@ -59,6 +59,8 @@ def convert(data: bytes, filename: str = "form.xlsx", agency: str = "ma-co-quan"
 
     suffix = ".xls" if filename.lower().endswith(".xls") else ".xlsx"
     stem = re.sub(r"\.xlsx?$", "", filename, flags=re.I) or "form"
+    if suffix == ".xlsx":
+        _check_unzipped_size(data)
     warnings: list[str] = []
     try:
         workbook = definition_to_dict(Definition(BytesIO(data), SupportedFileTypes(suffix),
@@ -73,6 +75,26 @@ def convert(data: bytes, filename: str = "form.xlsx", agency: str = "ma-co-quan"
     except Exception as exc:  # noqa: BLE001 - a workbook that is no XLSForm at all
         raise XLSFormError(f"not an XLSForm: {exc}") from None
     return _Converter(survey, stem, agency, warnings).run()
+
+
+#: The most an .xlsx workbook (a zip) may hold once unzipped: a form's is well under 1 MB.
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
+
+
+def _check_unzipped_size(data: bytes) -> None:
+    """Refuse a workbook that would unzip to more than :data:`MAX_UNZIPPED_BYTES` (a
+    "zip bomb" would hold the server's memory and time)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            total = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile:
+        raise XLSFormError("this file cannot be opened as a spreadsheet (.xlsx or .xls)") \
+            from None
+    if total > MAX_UNZIPPED_BYTES:
+        raise XLSFormError(f"this workbook unzips to {total // (1024 * 1024)} MB: a form "
+                           f"takes far less (at most {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB)")
 
 
 class _Converter:

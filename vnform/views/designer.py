@@ -8,6 +8,7 @@ import difflib
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -105,8 +106,10 @@ async def new(request: Request) -> Response:
         if name.lower().endswith((".xlsx", ".xls")):
             official = request.state.official
             try:
-                converted = xlsform.convert(raw, name, official.agencies[0]
-                                            if official.agencies else "ma-co-quan")
+                # Off the event loop: reading a workbook takes a while, citizens do not wait.
+                converted = await run_in_threadpool(
+                    xlsform.convert, raw, name,
+                    official.agencies[0] if official.agencies else "ma-co-quan")
             except xlsform.XLSFormError as exc:
                 return _new_page(request, lang, "", [
                     Problem("", 1, 1, f"{name}: {exc}")], 422)
