@@ -514,3 +514,10 @@ def test_the_id_new_is_reserved(designer) -> None:
     page = create(designer(), FORM.replace("id: mot-cua", "id: new"))
     assert page.status_code == 422
     assert "&#39;new&#39; names a page of the officials&#39; side" in page.text
+
+
+def test_an_empty_file_field_beside_pasted_yaml_is_ignored(designer) -> None:
+    client = designer()
+    sent = post(client, "/admin/forms/new", source=FORM,
+                files={"file": ("", b"", "application/octet-stream")})
+    assert sent.status_code == 303

@@ -92,13 +92,16 @@ async def new(request: Request) -> Response:
             if chosen in TEMPLATES else ""
         return _new_page(request, lang, source, [])
     data = await _form_data(request)
-    upload = data.get("file")
-    source = _source_of(data.get("source"))
+    try:
+        upload = data.get("file")
+        source = _source_of(data.get("source"))
+        name = upload.filename if isinstance(upload, UploadFile) else None
+        raw = await upload.read(MAX_UPLOAD_BYTES + 1) if isinstance(upload, UploadFile) \
+            and name else b""
+    finally:
+        await data.close()  # an uploaded file's spool, even an empty one
     report: list[str] = []
-    if isinstance(upload, UploadFile) and upload.filename:
-        name = upload.filename
-        raw = await upload.read(MAX_UPLOAD_BYTES + 1)
-        await data.close()
+    if name:
         if len(raw) > MAX_UPLOAD_BYTES:
             return _new_page(request, lang, "", [
                 Problem("", 1, 1, f"the file is bigger than {MAX_UPLOAD_BYTES // 1024} kB")],
