@@ -140,6 +140,7 @@ DESIGNER_STATES: dict[str, Callable[[Any], None]] = {
     "editor": signed_in(EDITOR),
     "editor, checking as one types": editor_checking_as_one_types,
     "history": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/history"),
+    "builder": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/builder"),
     "preview": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/preview"),
     "test responses": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/test-responses"),
 }

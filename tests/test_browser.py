@@ -425,6 +425,15 @@ def test_an_official_sees_a_problem_appear_as_they_type_previews_and_publishes(p
     page.locator("#live-check", has_text="No problem found.").wait_for()
     page.get_by_role("button", name="Save the draft").click()
     page.get_by_text("The draft was saved.").wait_for()
+    page.get_by_role("link", name="Question builder").click()
+    page.locator("#b-id").fill("lan_dau")
+    page.locator("#b-type").select_option("yes_no")
+    page.locator("#b-label-vi").fill("Lần đầu Ông/Bà dùng dịch vụ")
+    page.locator("#b-label-en").fill("Your first time using the service")
+    page.get_by_role("button", name="Add the question").click()
+    page.get_by_text("The draft was saved.").wait_for()
+    assert page.locator(".builder-list strong",
+                        has_text="Your first time using the service").count() == 1
     page.get_by_role("link", name="Preview the form").click()
     page.locator(".preview-banner").wait_for()
     page.locator("#question-danh_gia input").first.check()

@@ -212,6 +212,8 @@ DESIGN_URLS = [("GET", "/admin/forms/mot-cua/edit"), ("POST", "/admin/forms/mot-
                ("GET", "/admin/forms/mot-cua/preview"),
                ("GET", "/admin/forms/mot-cua/preview/thanks"),
                ("GET", "/admin/forms/mot-cua/test-responses"),
+               ("GET", "/admin/forms/mot-cua/builder"),
+               ("POST", "/admin/forms/mot-cua/builder"),
                ("POST", "/admin/forms/mot-cua/test-responses")]
 PUBLISH_URLS = [("POST", f"/admin/forms/mot-cua/{action}")
                 for action in ("publish", "close", "reopen", "archive")]
@@ -521,3 +523,60 @@ def test_an_empty_file_field_beside_pasted_yaml_is_ignored(designer) -> None:
     sent = post(client, "/admin/forms/new", source=FORM,
                 files={"file": ("", b"", "application/octet-stream")})
     assert sent.status_code == 303
+
+
+# --- the question builder ------------------------------------------------------------
+
+def _builder(client: TestClient, **fields: Any) -> Any:
+    page = client.get("/admin/forms/mot-cua/builder")
+    return post(client, "/admin/forms/mot-cua/builder", revision=revision_of(page), **fields)
+
+
+def test_the_builder_adds_a_question_to_the_yaml_keeping_its_comments(designer) -> None:
+    client = designer()
+    create(client)
+    added = _builder(client, action="add", id="kenh", type="single_choice",
+                     label_vi="Kênh nộp", label_en="Channel", required="1",
+                     choices="web = Trực tuyến | Online\nquay = Tại quầy | At the desk",
+                     show_question="danh_gia", show_value="5")
+    assert added.status_code == 303
+    source = client.get("/admin/forms/mot-cua/source.yaml").text
+    assert source.startswith("# Góp ý về bộ phận một cửa\n")  # the official's comment
+    assert "  - id: kenh\n    type: single_choice\n" in source
+    assert "      en: At the desk\n" in source
+    assert 'show_if: danh_gia == "5"' in source
+    assert "required: true" in source
+
+
+def test_the_builder_moves_and_deletes_questions(designer) -> None:
+    client = designer()
+    create(client)
+    _builder(client, action="add", id="y_kien", type="textarea", label_vi="Ý kiến",
+             label_en="Comment")
+    assert _builder(client, action="up", question="y_kien").status_code == 303
+    source = client.get("/admin/forms/mot-cua/source.yaml").text
+    assert source.index("id: y_kien") < source.index("id: danh_gia")
+    assert _builder(client, action="delete", question="y_kien").status_code == 303
+    assert "y_kien" not in client.get("/admin/forms/mot-cua/source.yaml").text
+
+
+def test_a_question_the_checks_refuse_is_not_added(designer, rows) -> None:
+    client = designer()
+    create(client)
+    refused = _builder(client, action="add", id="danh_gia", type="text", label_vi="Lặp",
+                       label_en="Again")
+    assert refused.status_code == 422
+    assert "duplicate question id &#39;danh_gia&#39;" in refused.text
+    assert 'value="Lặp"' in refused.text  # what was typed is kept
+    assert rows("select count(*) from form_revision") == [(1,)]
+
+
+def test_a_builder_change_on_an_old_revision_is_refused(designer, rows) -> None:
+    client = designer()
+    create(client)
+    old = revision_of(client.get("/admin/forms/mot-cua/builder"))
+    _builder(client, action="add", id="a", type="text", label_vi="A", label_en="A")
+    stale = post(client, "/admin/forms/mot-cua/builder", revision=old, action="add", id="b",
+                 type="text", label_vi="B", label_en="B")
+    assert stale.status_code == 409
+    assert rows("select count(*) from form_revision") == [(2,)]

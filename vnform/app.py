@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *(Route(f"/admin/forms/{{form_id}}/{action}", designer.change_state, methods=["POST"],
                 name=f"form_{action}") for action in designer.ACTIONS),
         Route("/admin/forms/{form_id}/history", designer.history, name="form_history"),
+        Route("/admin/forms/{form_id}/builder", designer.builder, methods=["GET", "POST"],
+              name="form_builder"),
         Route("/admin/forms/{form_id}/preview", designer.preview_page,
               methods=["GET", "POST"], name="preview_form"),
         Route("/admin/forms/{form_id}/preview/p/{page_id}", designer.preview_page,

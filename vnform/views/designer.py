@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from vnform import csrf, publishing, store
 from vnform.filters import Filters
-from vnform.forms import xlsform
+from vnform.forms import editing, xlsform
 from vnform.forms.changes import Impact, impacts
 from vnform.forms.loader import load_text
 from vnform.forms.positions import Problem
@@ -394,3 +394,117 @@ async def test_responses(request: Request) -> Response:
         **_context(request), "design": design, "tests": found,
     }, lang=page_language(request))
 
+
+
+# --- the question builder ---------------------------------------------------------------
+
+#: The types the builder offers, in the order it lists them.
+BUILDER_TYPES = ("single_choice", "multiple_choice", "dropdown", "yes_no", "rating", "likert",
+                 "nps", "text", "textarea", "integer", "decimal", "date", "email", "phone")
+
+
+@signed_in
+async def builder(request: Request) -> Response:
+    """``GET /admin/forms/<id>/builder``: the form's pages and questions, with buttons to
+    move and delete each and a form to add one; ``POST`` with an ``action`` (``add``,
+    ``delete``, ``up``, ``down``) and the ``revision`` it started from: the edit, made on
+    the YAML text itself (comments and order kept), saved as a new revision."""
+    design = await _design_for(request)
+    lang = page_language(request)
+    head = await store.design_revision(design.head) if design.head else None
+    source = head.source if head else ""
+    if request.method == "GET":
+        return _builder_page(request, lang, design, source, head, [], {})
+    data = await _form_data(request)
+    fields = {key: str(value) for key, value in data.items() if isinstance(value, str)}
+    try:
+        based_on = int(fields.get("revision", ""))
+    except ValueError:
+        based_on = None
+    try:
+        edited = _edited(source, fields, data.getlist("required"))
+    except (editing.EditError, ValueError) as exc:
+        return _builder_page(request, lang, design, source, head,
+                             [Problem("", 1, 1, str(exc))], fields, 422)
+    checked = _checked_for(request, edited, design)
+    if checked.spec is None:
+        return _builder_page(request, lang, design, source, head, checked.problems, fields,
+                             422)
+    try:
+        await publishing.save(checked, request.state.official.email, based_on)
+    except store.StaleRevision:
+        return _builder_page(request, lang, design, source, head, [Problem(
+            "", 1, 1, "someone saved the form meanwhile: nothing was changed; look at the "
+            "form as it is now, then make your change again")], {}, 409)
+    return RedirectResponse(path_for(request, "form_builder", form_id=design.form_id)
+                            + "?saved=1", 303)
+
+
+def _edited(source: str, fields: dict[str, str], required: list[Any]) -> str:
+    """*source* with the builder's action made (raises ValueError, EditError)."""
+    action = fields.get("action", "")
+    if action in ("delete", "up", "down"):
+        question = fields.get("question", "")
+        if action == "delete":
+            return editing.remove_question(source, question)
+        return editing.move_question(source, question, -1 if action == "up" else 1)
+    if action != "add":
+        raise ValueError("unknown action")
+    qtype = fields.get("type", "")
+    if qtype not in BUILDER_TYPES:
+        raise ValueError("choose the question's type")
+    loaded = load_text(source)
+    languages = loaded.spec.languages if loaded.spec else ("vi",)
+    label = _texts(fields, "label", languages)
+    if not label:
+        raise ValueError("write the question's label")
+    question: dict[str, Any] = {"id": fields.get("id", "").strip(), "type": qtype,
+                                "label": label}
+    hint = _texts(fields, "hint", languages)
+    if hint:
+        question["hint"] = hint
+    if required:
+        question["required"] = True
+    lines = [line.strip() for line in fields.get("choices", "").splitlines() if line.strip()]
+    if lines:
+        question["choices"] = [_choice(line, languages) for line in lines]
+    if fields.get("show_question") and fields.get("show_value", "").strip():
+        value = fields["show_value"].strip().replace('"', "")
+        question["show_if"] = f'{fields["show_question"]} == "{value}"'
+    try:
+        page = int(fields.get("page", "0"))
+    except ValueError:
+        page = 0
+    return editing.add_question(source, question, page)
+
+
+def _texts(fields: dict[str, str], name: str, languages: tuple[str, ...]) -> Any:
+    """A text in each language typed (``label_vi``...): one string for a one-language
+    form, else a mapping."""
+    texts = {lang: fields.get(f"{name}_{lang}", "").strip() for lang in languages}
+    texts = {lang: text for lang, text in texts.items() if text}
+    if not texts:
+        return None
+    return texts[languages[0]] if len(languages) == 1 and languages[0] in texts else texts
+
+
+def _choice(line: str, languages: tuple[str, ...]) -> dict[str, Any]:
+    """``value = label`` (or ``value = label vi | label en``) as a choice."""
+    value, _, labels = line.partition("=")
+    value = value.strip()
+    parts = [part.strip() for part in labels.split("|")] if labels.strip() else [value]
+    label: Any = parts[0] if len(languages) == 1 or len(parts) == 1 else dict(
+        zip(languages, parts, strict=False))
+    return {"value": value, "label": label}
+
+
+def _builder_page(request: Request, lang: str, design: store.Design, source: str,
+                  head: store.Revision | None, problems: list[Problem],
+                  fields: dict[str, str], status_code: int = 200) -> Response:
+    loaded = load_text(source)
+    return render(request, "admin/form_builder.html", {
+        **_context(request), "design": design, "spec": loaded.spec,
+        "revision": head.id if head else "", "problems": problems or loaded.errors,
+        "fields": fields, "types": BUILDER_TYPES,
+        "saved": request.query_params.get("saved") == "1",
+    }, lang=lang, status_code=status_code)
