@@ -84,3 +84,12 @@ def _files(settings: Settings) -> Registry:
     from vnform.forms.registry import Registry
 
     return Registry.load(settings.forms_dir)
+
+
+def warn_unknown_agencies(settings: Settings, agencies: list[str]) -> None:
+    """Warn about each of *agencies* that no form served belongs to (a typo, most
+    likely): the command goes on."""
+    known = {spec.agency for spec in served_forms(settings).forms.values()}
+    for agency in sorted(set(agencies) - known):
+        print(f"vnform: warning: no form in {settings.forms_dir} belongs to agency "
+              f"'{agency}'", file=sys.stderr)

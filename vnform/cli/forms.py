@@ -9,8 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from vnform.cli.common import cli_actor, settings_from_args, write_output
-from vnform.settings import Settings
+from vnform.cli.common import cli_actor, served_forms_now, settings_from_args, write_output
 
 
 def add_commands(commands: argparse._SubParsersAction,
@@ -72,19 +71,17 @@ def _list(args: argparse.Namespace) -> int:
     from vnform.forms.registry import Registry
 
     settings = settings_from_args(args)
-    files = Registry.load(settings.forms_dir)
 
-    async def stored() -> list[store.Design]:
+    async def stored() -> tuple[list[store.Design], Registry]:
         async with store.opened(settings.database_url, must_exist=True):
-            return await store.designs()
+            return await store.designs(), await served_forms_now(settings)
 
     try:
-        designs = asyncio.run(stored())
+        designs, served = asyncio.run(stored())
     except store.NoDatabase:
-        designs = []
-    served = files.merged(_served(settings))
+        designs, served = [], Registry.load(settings.forms_dir)
     rows = [(spec.id, spec.source, spec.status, spec.version, spec.agency)
-            for spec in files.forms.values()]
+            for form_id, spec in served.forms.items() if form_id in served.from_files]
     for design in designs:
         spec = served.forms.get(design.form_id)
         state = design.state + (" + draft" if design.draft_revision and design.live_revision
@@ -93,24 +90,9 @@ def _list(args: argparse.Namespace) -> int:
                      design.agency))
     for row in sorted(rows):
         print("\t".join(row))
-    print(f"{len(rows)} form(s): {len(files.forms)} in {settings.forms_dir}, "
+    print(f"{len(rows)} form(s): {len(served.from_files)} in {settings.forms_dir}, "
           f"{len(designs)} in the database", file=sys.stderr)
     return 0
-
-
-def _served(settings: Settings) -> list[tuple[str, str, str]]:
-    import asyncio
-
-    from vnform import store
-
-    async def stored() -> list[tuple[str, str, str]]:
-        async with store.opened(settings.database_url, must_exist=True):
-            return await store.served_sources()
-
-    try:
-        return asyncio.run(stored())
-    except store.NoDatabase:
-        return []
 
 
 def _pull(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 
-from vnform.cli.common import cli_actor, served_forms, settings_from_args
+from vnform.cli.common import cli_actor, settings_from_args, warn_unknown_agencies
 
 TOKEN_NAME = r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}"
 
@@ -43,10 +43,7 @@ def _token_add(args: argparse.Namespace) -> int:
               f"{args.name!r}", file=sys.stderr)
         return 2
     settings = settings_from_args(args)
-    known = {spec.agency for spec in served_forms(settings).forms.values()}
-    for agency in sorted(set(args.agencies) - known):
-        print(f"vnform: warning: no form in {settings.forms_dir} belongs to agency "
-              f"'{agency}'", file=sys.stderr)
+    warn_unknown_agencies(settings, args.agencies)
 
     async def run() -> str | None:
         async with store.opened(settings.database_url):

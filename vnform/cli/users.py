@@ -8,7 +8,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from vnform.accounts import ROLES
-from vnform.cli.common import cli_actor, served_forms, settings_from_args
+from vnform.cli.common import cli_actor, settings_from_args, warn_unknown_agencies
 from vnform.settings import Settings
 
 
@@ -73,10 +73,7 @@ def _user_add(args: argparse.Namespace) -> int:
               else f"vnform: a {args.role} needs at least one --agency", file=sys.stderr)
         return 2
     settings = settings_from_args(args)
-    known = {spec.agency for spec in served_forms(settings).forms.values()}
-    for agency in sorted(set(args.agencies) - known):
-        print(f"vnform: warning: no form in {settings.forms_dir} belongs to agency "
-              f"'{agency}'", file=sys.stderr)
+    warn_unknown_agencies(settings, args.agencies)
     password = _read_password(args, email)
     if password is None:
         return 1

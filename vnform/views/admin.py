@@ -81,7 +81,8 @@ async def _page(request: Request, name: str, context: dict[str, Any], *, lang: s
     return render(request, name, context, lang=lang, status_code=status_code)
 
 
-def _context(request: Request, **values: Any) -> dict[str, Any]:
+def page_context(request: Request, **values: Any) -> dict[str, Any]:
+    """What every officials' page shows: who is signed in, the time zone of dates."""
     return {"official": request.state.official, "tz": request.state.tz,
             "tally_zones": request.state.tally_zones, **values}
 
@@ -95,7 +96,7 @@ async def index(request: Request) -> Response:
     designs = [design for design in await store.designs(
         None if official.is_admin else official.agencies) if official.can_design(design.agency)
         and (design.state != "archived" or official.can_publish(design.agency))]
-    return await _page(request, "admin/index.html", _context(
+    return await _page(request, "admin/index.html", page_context(
         request, forms=forms, activity=activity, empty=store.FormActivity(),
         designs=designs, from_files=request.state.registry.from_files,
     ), lang=lang)
@@ -143,7 +144,7 @@ async def dashboard(request: Request) -> Response:
     if dimensions(spec):
         records = await reports.indicator_records([spec], quarter, min_n)
         own = _by_kind([_indicator_row(r, {spec.id: spec}, lang, min_n) for r in records])
-    return await _page(request, "admin/dashboard.html", _context(
+    return await _page(request, "admin/dashboard.html", page_context(
         request, spec=spec, filters=filters, problems=problems, versions=versions,
         segments=segment_questions(spec), total_all=totals.responses, total=filtered_total,
         flagged=flagged, live=found.live, live_seconds=seconds,
@@ -281,7 +282,7 @@ async def indicators(request: Request) -> Response:
         by_period = {p.label: await reports.indicator_records(specs, p, minimum, by)
                      for p in history}
         sections = _indicator_sections(by_period, history, period, specs, lang, minimum)
-    return await _page(request, "admin/indicators.html", _context(
+    return await _page(request, "admin/indicators.html", page_context(
         request, sections=sections, period=period, text=text, by=by, errors=errors,
         groupings=GROUPINGS, forms=measured, form_id=form_id, minimum=minimum,
         current=current, period_words=PERIOD_WORDS,
@@ -347,7 +348,7 @@ async def text_answers(request: Request) -> Response:
     page = _page_number(request)
     answers, total = await store.latest_texts(spec.id, question.id, filters, request.state.tz,
                                               page, TEXTS_PER_PAGE)
-    return await _page(request, "admin/texts.html", _context(
+    return await _page(request, "admin/texts.html", page_context(
         request, spec=spec, question=question, answers=answers, total=total, page=page,
         pages=_page_count(total, TEXTS_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
@@ -361,7 +362,7 @@ async def responses(request: Request) -> Response:
     page = _page_number(request)
     rows, total = await store.response_page(spec.id, filters, request.state.tz, page,
                                             RESPONSES_PER_PAGE)
-    return await _page(request, "admin/responses.html", _context(
+    return await _page(request, "admin/responses.html", page_context(
         request, spec=spec, rows=rows, total=total, page=page, filters=filters,
         pages=_page_count(total, RESPONSES_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
@@ -378,7 +379,7 @@ async def response(request: Request) -> Response:
     assert found is not None
     current, older = found
     seen = next((s for s in (current, *older) if s.version == stored.version), current)
-    return await _page(request, "admin/response.html", _context(
+    return await _page(request, "admin/response.html", page_context(
         request, spec=spec, seen=seen, stored=stored,
     ), lang=lang)
 
@@ -460,7 +461,7 @@ async def audit(request: Request) -> Response:
     entries = await store.audit_entries(
         limit=100, before=int(before) if before and before.isdigit() else None, action=action,
     )
-    return await _page(request, "admin/audit.html", _context(
+    return await _page(request, "admin/audit.html", page_context(
         request, entries=entries, action=action,
         next_before=entries[-1].id if len(entries) == 100 else None,
     ), lang=lang)

@@ -21,6 +21,7 @@ from vnform.forms.changes import Impact, impacts
 from vnform.forms.loader import load_text
 from vnform.forms.positions import Problem
 from vnform.views import citizen
+from vnform.views.admin import page_context
 from vnform.views.auth import client_address, signed_in
 from vnform.views.render import page_language, path_for, render
 
@@ -67,12 +68,6 @@ async def _design_for(request: Request, *, publish: bool = False) -> store.Desig
     if not allowed(design.agency):
         raise HTTPException(403)
     return design
-
-
-def _context(request: Request) -> dict[str, Any]:
-    """What every officials' page shows: who is signed in, the time zone of dates."""
-    return {"official": request.state.official, "tz": request.state.tz,
-            "tally_zones": request.state.tally_zones}
 
 
 def _designer(request: Request) -> None:
@@ -143,7 +138,7 @@ async def new(request: Request) -> Response:
 def _new_page(request: Request, lang: str, source: str, problems: list[Problem],
               status_code: int = 200) -> Response:
     return render(request, "admin/form_new.html", {
-        **_context(request), "source": source, "problems": problems, "templates": TEMPLATES,
+        **page_context(request), "source": source, "problems": problems, "templates": TEMPLATES,
     }, lang=lang, status_code=status_code)
 
 
@@ -201,7 +196,7 @@ def _edit_page(request: Request, lang: str, design: store.Design, source: str,
     if revision is None and status_code == 200 and head is not None:
         revision = head.id
     return render(request, "admin/form_edit.html", {
-        **_context(request), "design": design, "source": source, "head": head,
+        **page_context(request), "design": design, "source": source, "head": head,
         "revision": revision, "problems": problems,
         "stale": stale, "saved": request.query_params.get("saved") == "1",
         "report": request.session.pop(IMPORT_REPORT, None) or [],
@@ -236,7 +231,7 @@ async def publish(request: Request) -> Response:
         found = await _impacts(design)
         if found:
             return render(request, "admin/form_publish.html", {
-                **_context(request), "design": design, "impacts": found,
+                **page_context(request), "design": design, "impacts": found,
                 "revision": design.draft_revision,
             }, lang=page_language(request), status_code=409)
     try:
@@ -292,7 +287,7 @@ async def history(request: Request) -> Response:
     diffs = {r.id: _diff(live.source if live else "", r.source, design.form_id)
              for r in revisions if r.id != design.live_revision}
     return render(request, "admin/form_history.html", {
-        **_context(request), "design": design, "revisions": revisions, "diffs": diffs,
+        **page_context(request), "design": design, "revisions": revisions, "diffs": diffs,
     }, lang=page_language(request))
 
 
@@ -391,7 +386,7 @@ async def test_responses(request: Request) -> Response:
                                 303)
     found = await store.preview_responses(design.form_id)
     return render(request, "admin/form_tests.html", {
-        **_context(request), "design": design, "tests": found,
+        **page_context(request), "design": design, "tests": found,
     }, lang=page_language(request))
 
 
@@ -503,7 +498,7 @@ def _builder_page(request: Request, lang: str, design: store.Design, source: str
                   fields: dict[str, str], status_code: int = 200) -> Response:
     loaded = load_text(source)
     return render(request, "admin/form_builder.html", {
-        **_context(request), "design": design, "spec": loaded.spec,
+        **page_context(request), "design": design, "spec": loaded.spec,
         "revision": head.id if head else "", "problems": problems or loaded.errors,
         "fields": fields, "types": BUILDER_TYPES,
         "saved": request.query_params.get("saved") == "1",
