@@ -133,6 +133,12 @@ def editor_checking_as_one_types(page: Any) -> None:
     page.locator("#live-problems li").first.wait_for()
 
 
+def builder_with_page_settings_open(page: Any) -> None:
+    signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/builder")(page)
+    for summary in page.locator("summary").all():
+        summary.click()
+
+
 DESIGNER_STATES: dict[str, Callable[[Any], None]] = {
     "new form": signed_in("/admin/forms/new"),
     "new form from a template": signed_in("/admin/forms/new?template=sipas"),
@@ -141,6 +147,9 @@ DESIGNER_STATES: dict[str, Callable[[Any], None]] = {
     "editor, checking as one types": editor_checking_as_one_types,
     "history": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/history"),
     "builder": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/builder"),
+    "builder, editing a question": signed_in(
+        f"/admin/forms/{DESIGNED_FORM_ID}/builder?edit=danh_gia"),
+    "builder, page settings open": builder_with_page_settings_open,
     "preview": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/preview"),
     "test responses": signed_in(f"/admin/forms/{DESIGNED_FORM_ID}/test-responses"),
 }

@@ -414,6 +414,8 @@ def test_an_official_sees_a_problem_appear_as_they_type_previews_and_publishes(p
     problem = page.locator("#live-problems li").first
     problem.wait_for()
     assert problem.inner_text() == "line 10, column 49: unknown key 'colour'"
+    marked = page.locator("[data-gutter] .has-problem")  # and beside its line
+    assert marked.all_inner_texts() == ["10"]
     problem.locator("a").click()  # the caret goes to the problem's place
     assert page.evaluate("document.activeElement.id") == "source"
     line = page.evaluate("(a => a.value.slice(0, a.selectionStart).split('\\n').length)"

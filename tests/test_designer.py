@@ -182,9 +182,25 @@ def test_close_reopen_and_archive(designer) -> None:
     assert post(client, "/admin/forms/mot-cua/close").status_code == 303
     assert "Khảo sát đã đóng" in client.get("/f/mot-cua").text
     assert post(client, "/admin/forms/mot-cua/archive").status_code == 303
-    assert client.get("/f/mot-cua").status_code == 404
+    assert "Khảo sát đã đóng" in client.get("/f/mot-cua").text  # an old link says why
     assert post(client, "/admin/forms/mot-cua/reopen").status_code == 303
     assert client.get("/f/mot-cua").status_code == 200
+
+
+def test_an_archived_form_leaves_the_lists_but_keeps_its_results(designer) -> None:
+    client = designer("publisher")
+    create(client)
+    post(client, "/admin/forms/mot-cua/publish")
+    citizen = Citizen(client)
+    citizen.open("/f/mot-cua")
+    citizen.post("/f/mot-cua", {"danh_gia": "4"})
+    post(client, "/admin/forms/mot-cua/close")
+    post(client, "/admin/forms/mot-cua/archive")
+    assert 'href="/f/mot-cua"' not in client.get("/").text
+    assert 'href="/admin/forms/mot-cua"' not in client.get("/admin").text
+    results = client.get("/admin/forms/mot-cua")
+    assert results.status_code == 200
+    assert '<p class="big-number">1</p>' in results.text  # the answer given before
 
 
 def test_history_lists_each_revision_with_its_author(designer) -> None:
@@ -212,6 +228,7 @@ DESIGN_URLS = [("GET", "/admin/forms/mot-cua/edit"), ("POST", "/admin/forms/mot-
                ("GET", "/admin/forms/mot-cua/preview"),
                ("GET", "/admin/forms/mot-cua/preview/thanks"),
                ("GET", "/admin/forms/mot-cua/test-responses"),
+               ("GET", "/admin/forms/mot-cua/test-responses.csv"),
                ("GET", "/admin/forms/mot-cua/builder"),
                ("POST", "/admin/forms/mot-cua/builder"),
                ("POST", "/admin/forms/mot-cua/test-responses")]
@@ -427,6 +444,22 @@ def test_answers_sent_from_a_preview_are_test_responses_counted_nowhere(designer
     assert "editor.0@so.gov.vn" in listed.text and "danh_gia" in listed.text
 
 
+def test_test_responses_are_exported_only_when_asked_for_by_name(designer, rows) -> None:
+    client = designer()
+    create(client)
+    tester = Citizen(client)
+    tester.open("/admin/forms/mot-cua/preview")
+    tester.post("/admin/forms/mot-cua/preview", {"danh_gia": "4"})
+    exported = client.get("/admin/forms/mot-cua/test-responses.csv")
+    assert exported.status_code == 200
+    assert exported.headers["content-disposition"].endswith('-test.csv"')
+    lines = exported.content.decode("utf-8").splitlines()
+    assert lines[0] == "\ufeffresponse_id,submitted_at,language,form_version,danh_gia"
+    assert lines[1].endswith(",4") and len(lines) == 2
+    assert rows("select action from audit_event where action like 'test_%'") == [
+        ("test_responses_exported",)]
+
+
 def test_a_multi_page_preview_walks_its_pages_inside_the_preview(designer, rows) -> None:
     client = designer()
     create(client, TWO_PAGES)
@@ -523,60 +556,3 @@ def test_an_empty_file_field_beside_pasted_yaml_is_ignored(designer) -> None:
     sent = post(client, "/admin/forms/new", source=FORM,
                 files={"file": ("", b"", "application/octet-stream")})
     assert sent.status_code == 303
-
-
-# --- the question builder ------------------------------------------------------------
-
-def _builder(client: TestClient, **fields: Any) -> Any:
-    page = client.get("/admin/forms/mot-cua/builder")
-    return post(client, "/admin/forms/mot-cua/builder", revision=revision_of(page), **fields)
-
-
-def test_the_builder_adds_a_question_to_the_yaml_keeping_its_comments(designer) -> None:
-    client = designer()
-    create(client)
-    added = _builder(client, action="add", id="kenh", type="single_choice",
-                     label_vi="Kênh nộp", label_en="Channel", required="1",
-                     choices="web = Trực tuyến | Online\nquay = Tại quầy | At the desk",
-                     show_question="danh_gia", show_value="5")
-    assert added.status_code == 303
-    source = client.get("/admin/forms/mot-cua/source.yaml").text
-    assert source.startswith("# Góp ý về bộ phận một cửa\n")  # the official's comment
-    assert "  - id: kenh\n    type: single_choice\n" in source
-    assert "      en: At the desk\n" in source
-    assert 'show_if: danh_gia == "5"' in source
-    assert "required: true" in source
-
-
-def test_the_builder_moves_and_deletes_questions(designer) -> None:
-    client = designer()
-    create(client)
-    _builder(client, action="add", id="y_kien", type="textarea", label_vi="Ý kiến",
-             label_en="Comment")
-    assert _builder(client, action="up", question="y_kien").status_code == 303
-    source = client.get("/admin/forms/mot-cua/source.yaml").text
-    assert source.index("id: y_kien") < source.index("id: danh_gia")
-    assert _builder(client, action="delete", question="y_kien").status_code == 303
-    assert "y_kien" not in client.get("/admin/forms/mot-cua/source.yaml").text
-
-
-def test_a_question_the_checks_refuse_is_not_added(designer, rows) -> None:
-    client = designer()
-    create(client)
-    refused = _builder(client, action="add", id="danh_gia", type="text", label_vi="Lặp",
-                       label_en="Again")
-    assert refused.status_code == 422
-    assert "duplicate question id &#39;danh_gia&#39;" in refused.text
-    assert 'value="Lặp"' in refused.text  # what was typed is kept
-    assert rows("select count(*) from form_revision") == [(1,)]
-
-
-def test_a_builder_change_on_an_old_revision_is_refused(designer, rows) -> None:
-    client = designer()
-    create(client)
-    old = revision_of(client.get("/admin/forms/mot-cua/builder"))
-    _builder(client, action="add", id="a", type="text", label_vi="A", label_en="A")
-    stale = post(client, "/admin/forms/mot-cua/builder", revision=old, action="add", id="b",
-                 type="text", label_vi="B", label_en="B")
-    assert stale.status_code == 409
-    assert rows("select count(*) from form_revision") == [(2,)]

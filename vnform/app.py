@@ -28,7 +28,7 @@ from vnform.logs import RequestId
 from vnform.middleware import Admission, BodyLimit, CitizensFirst, SecurityHeaders
 from vnform.settings import Settings
 from vnform.turns import Citizens
-from vnform.views import admin, api, auth, citizen, designer, errors, open_data
+from vnform.views import admin, api, auth, builder, citizen, designer, errors, open_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *(Route(f"/admin/forms/{{form_id}}/{action}", designer.change_state, methods=["POST"],
                 name=f"form_{action}") for action in designer.ACTIONS),
         Route("/admin/forms/{form_id}/history", designer.history, name="form_history"),
-        Route("/admin/forms/{form_id}/builder", designer.builder, methods=["GET", "POST"],
+        Route("/admin/forms/{form_id}/builder", builder.builder, methods=["GET", "POST"],
               name="form_builder"),
         Route("/admin/forms/{form_id}/preview", designer.preview_page,
               methods=["GET", "POST"], name="preview_form"),
@@ -105,6 +105,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
               methods=["GET", "POST"], name="preview_review"),
         Route("/admin/forms/{form_id}/preview/thanks", designer.preview_thanks,
               name="preview_thanks"),
+        Route("/admin/forms/{form_id}/test-responses.csv", designer.test_responses_csv,
+              name="test_responses_csv"),
         Route("/admin/forms/{form_id}/test-responses", designer.test_responses,
               methods=["GET", "POST"], name="test_responses"),
         Route("/admin/forms/{form_id}/restore", designer.restore, methods=["POST"],

@@ -1,6 +1,7 @@
 /* The form editor's live check: as the official types, the text is checked on the server
-   (POST .../check) and the problems are listed with their line and column; a problem's
-   link moves the caret to its place. Without JavaScript, saving lists the same problems. */
+   (POST .../check) and the problems are listed with their line and column, and marked
+   beside their lines; a problem's link moves the caret to its place. The line numbers and
+   the text area grow with the text. Without JavaScript, saving lists the same problems. */
 (function () {
   "use strict";
   function ready(fn) {
@@ -16,8 +17,33 @@
     var at = offsetOf(area.value, line, column);
     area.focus();
     area.setSelectionRange(at, at);
-    var height = area.scrollHeight / Math.max(1, area.value.split("\n").length);
-    area.scrollTop = Math.max(0, (line - 3) * height);
+    var gutter = document.querySelector("[data-gutter]");
+    var mark = gutter && gutter.children[line - 1];
+    if (mark) { mark.scrollIntoView({ block: "center" }); }
+  }
+  // Line numbers: one per line of the text, those with a problem marked.
+  function number(area, problemLines) {
+    var gutter = document.querySelector("[data-gutter]");
+    if (!gutter) { return; }
+    var count = area.value.split("\n").length;
+    if (problemLines === undefined) {
+      if (gutter.children.length === count) { return; }  // the same lines: nothing to redo
+      problemLines = {};
+      Array.prototype.forEach.call(gutter.querySelectorAll(".has-problem"), function (mark) {
+        problemLines[mark.textContent] = true;
+      });
+    }
+    var fragment = document.createDocumentFragment();
+    for (var n = 1; n <= count; n++) {
+      var mark = document.createElement("span");
+      mark.textContent = String(n);
+      if (problemLines[n]) { mark.className = "has-problem"; }
+      fragment.appendChild(mark);
+      fragment.appendChild(document.createTextNode("\n"));
+    }
+    gutter.textContent = "";
+    gutter.appendChild(fragment);
+    area.rows = Math.max(count + 1, 12);
   }
   ready(function () {
     var area = document.querySelector("textarea[data-check]");
@@ -35,6 +61,9 @@
     var timer = null;
     var sent = 0;
     function show(problems) {
+      var lines = {};
+      problems.forEach(function (p) { lines[p.line] = true; });
+      number(area, lines);
       list.textContent = "";
       problems.forEach(function (p) {
         var item = document.createElement("li");
@@ -48,7 +77,7 @@
         item.appendChild(document.createTextNode(": " + p.message));
         list.appendChild(item);
       });
-      status.textContent = problems.length ?
+      status.textContent = problems.length === 1 ? status.getAttribute("data-one") : problems.length ?
         status.getAttribute("data-some").replace("%(num)d", problems.length) : status.getAttribute("data-none");
     }
     function check() {
@@ -62,6 +91,7 @@
         .catch(function () { /* offline: saving still checks */ });
     }
     area.addEventListener("input", function () {
+      number(area);
       window.clearTimeout(timer);
       timer = window.setTimeout(check, 700);
     });

@@ -97,8 +97,8 @@ class Registry:
                 merged.problems.append(Problem(where, 1, 1, f"the form's id is '{spec.id}', "
                                                f"not '{form_id}'"))
                 continue
-            merged.forms[form_id] = replace(spec, status="closed") if state == "closed" \
-                else spec
+            merged.forms[form_id] = spec if state == "live" else replace(
+                spec, status="closed", archived=state == "archived")
         return merged
 
     def take(self, other: Registry) -> None:

@@ -154,6 +154,9 @@ class FormSpec:
     min_seconds: int | None = None
     rate_limit: int | None = None
     invitation_only: bool = False
+    #: Archived by its officials: closed, left out of the forms lists; its answers still
+    #: count in results, indicators and open data of the periods they were given in.
+    archived: bool = False
     one_response_per: str | None = None
     review: bool = False
     estimated_minutes: int | None = None

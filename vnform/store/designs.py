@@ -26,7 +26,8 @@ __all__ = [
 
 STATES = ("draft", "live", "closed", "archived")
 #: States whose live revision is served (a closed form shows its closed page).
-SERVED_STATES = ("live", "closed")
+#: The states of forms whose live version is served (an archived one, as closed).
+SERVED_STATES = ("live", "closed", "archived")
 
 
 @dataclass(frozen=True)

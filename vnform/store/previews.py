@@ -46,9 +46,10 @@ async def preview_response_of(token: str) -> int | None:
     return int(row.id) if row is not None else None
 
 
-async def preview_responses(form_id: str, limit: int = 200) -> list[PreviewResponse]:
-    """The form's test responses, newest first."""
-    rows = await TestResponse.filter(form_id=form_id).order_by("-id").limit(limit)
+async def preview_responses(form_id: str, limit: int | None = 200) -> list[PreviewResponse]:
+    """The form's test responses, newest first (every one with *limit* ``None``)."""
+    query = TestResponse.filter(form_id=form_id).order_by("-id")
+    rows = await (query.limit(limit) if limit is not None else query)
     return [PreviewResponse(int(r.id), r.form_version, r.language, r.submitted_at,
                        dict(r.answers), r.author) for r in rows]
 

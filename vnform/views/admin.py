@@ -90,7 +90,8 @@ def page_context(request: Request, **values: Any) -> dict[str, Any]:
 @signed_in
 async def index(request: Request) -> Response:
     lang = page_language(request)
-    forms = sorted(_visible_forms(request), key=lambda spec: spec.id)
+    forms = sorted((spec for spec in _visible_forms(request) if not spec.archived),
+                   key=lambda spec: spec.id)
     activity = await store.form_activity((spec.id for spec in forms), request.state.tz)
     official = request.state.official
     designs = [design for design in await store.designs(

@@ -4,7 +4,9 @@ archive; the history of revisions; the source."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +16,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from vnform import csrf, publishing, store
+from vnform import csrf, export, publishing, store
+from vnform.answers import StoredResponse
 from vnform.filters import Filters
-from vnform.forms import editing, xlsform
+from vnform.forms import xlsform
 from vnform.forms.changes import Impact, impacts
 from vnform.forms.loader import load_text
 from vnform.forms.positions import Problem
@@ -44,9 +47,10 @@ def _problem_list(problems: list[Problem]) -> list[dict[str, Any]]:
             for p in problems]
 
 
-async def _form_data(request: Request) -> Any:
+async def form_data(request: Request, max_fields: int = 20) -> Any:
     """The posted fields, CSRF-checked (a file may come with them)."""
-    data = await request.form(max_fields=20, max_files=1, max_part_size=MAX_SOURCE_BYTES)
+    data = await request.form(max_fields=max_fields, max_files=1,
+                              max_part_size=MAX_SOURCE_BYTES)
     if not csrf.valid(request.session, data.get(csrf.FIELD)):
         raise HTTPException(403, csrf.EXPIRED)
     return data
@@ -56,7 +60,7 @@ def _source_of(value: object) -> str:
     return value.replace("\r\n", "\n") if isinstance(value, str) else ""
 
 
-async def _design_for(request: Request, *, publish: bool = False) -> store.Design:
+async def design_for(request: Request, *, publish: bool = False) -> store.Design:
     """The database form of the URL, if this official may design it (and, with
     *publish*, publish it): another agency's is not found; an analyst is refused."""
     official = request.state.official
@@ -86,7 +90,7 @@ async def new(request: Request) -> Response:
         source = (TEMPLATES_DIR / TEMPLATES[chosen]).read_text(encoding="utf-8") \
             if chosen in TEMPLATES else ""
         return _new_page(request, lang, source, [])
-    data = await _form_data(request)
+    data = await form_data(request)
     try:
         upload = data.get("file")
         source = _source_of(data.get("source"))
@@ -147,20 +151,20 @@ async def edit(request: Request) -> Response:
     """``GET``: the draft (else the live text) in the editor, with its problems;
     ``POST`` with ``source`` and the ``revision`` it started from: a new revision, or
     409 with both texts when someone saved meanwhile."""
-    design = await _design_for(request)
+    design = await design_for(request)
     lang = page_language(request)
     head = await store.design_revision(design.head) if design.head else None
     if request.method == "GET":
         source = head.source if head else ""
         checked = publishing.check(source, request.state.live_forms.files, design.form_id)
         return _edit_page(request, lang, design, source, head, checked.problems)
-    data = await _form_data(request)
+    data = await form_data(request)
     source = _source_of(data.get("source"))
     try:
         based_on = int(str(data.get("revision", "")))
     except ValueError:
         based_on = None
-    checked = _checked_for(request, source, design)
+    checked = checked_for(request, source, design)
     if checked.spec is None:
         # The revision the edit started from stays: a save meanwhile is still caught.
         return _edit_page(request, lang, design, source, head, checked.problems, 422,
@@ -175,7 +179,7 @@ async def edit(request: Request) -> Response:
                             303)
 
 
-def _checked_for(request: Request, source: str, design: store.Design) -> publishing.Checked:
+def checked_for(request: Request, source: str, design: store.Design) -> publishing.Checked:
     """*source* checked for the form *design*, and for this official: the agency it
     names must be one they design forms of."""
     checked = publishing.check(source, request.state.live_forms.files, design.form_id)
@@ -208,8 +212,8 @@ def _edit_page(request: Request, lang: str, design: store.Design, source: str,
 async def check(request: Request) -> Response:
     """``POST /admin/forms/<id>/check`` with ``source``: its problems, as JSON (the
     editor's live check)."""
-    design = await _design_for(request)
-    data = await _form_data(request)
+    design = await design_for(request)
+    data = await form_data(request)
     checked = publishing.check(_source_of(data.get("source")), request.state.live_forms.files,
                                design.form_id)
     return JSONResponse({"problems": _problem_list(checked.problems)},
@@ -221,8 +225,8 @@ async def publish(request: Request) -> Response:
     """``POST /admin/forms/<id>/publish``: the draft goes live on every server. When it
     drops or changes what answers were given to, the official first sees each impact and
     confirms (``confirm=1``); without it, 409 and that page."""
-    design = await _design_for(request, publish=True)
-    data = await _form_data(request)
+    design = await design_for(request, publish=True)
+    data = await form_data(request)
     try:  # the draft the publisher reviewed: another one saved meanwhile is not published
         revision: int | None = int(str(data.get("revision", "")))
     except ValueError:
@@ -263,8 +267,8 @@ async def _impacts(design: store.Design) -> list[Impact]:
 @signed_in
 async def change_state(request: Request) -> Response:
     """``POST /admin/forms/<id>/close``, ``/reopen``, ``/archive``."""
-    design = await _design_for(request, publish=True)
-    await _form_data(request)
+    design = await design_for(request, publish=True)
+    await form_data(request)
     action = request.url.path.rsplit("/", 1)[-1]
     try:
         await store.set_design_state(design.form_id, ACTIONS[action])
@@ -281,7 +285,7 @@ async def change_state(request: Request) -> Response:
 async def history(request: Request) -> Response:
     """``GET /admin/forms/<id>/history``: every revision, newest first, each with what it
     changes against the live version, and a way to restore it as the draft."""
-    design = await _design_for(request)
+    design = await design_for(request)
     revisions = await store.design_history(design.form_id)
     live = next((r for r in revisions if r.id == design.live_revision), None)
     diffs = {r.id: _diff(live.source if live else "", r.source, design.form_id)
@@ -302,15 +306,15 @@ def _diff(live: str, other: str, form_id: str) -> str:
 async def restore(request: Request) -> Response:
     """``POST /admin/forms/<id>/restore`` with ``revision``: that revision's text saved
     again as the draft (a new revision)."""
-    design = await _design_for(request)
-    data = await _form_data(request)
+    design = await design_for(request)
+    data = await form_data(request)
     try:
         chosen = await store.design_revision(int(str(data.get("revision", ""))))
     except ValueError:
         chosen = None
     if chosen is None or chosen.form_id != design.form_id:
         raise HTTPException(404)
-    checked = _checked_for(request, chosen.source, design)
+    checked = checked_for(request, chosen.source, design)
     if checked.spec is None:
         head = await store.design_revision(design.head) if design.head else None
         return _edit_page(request, page_language(request), design, chosen.source, head,
@@ -329,7 +333,7 @@ async def restore(request: Request) -> Response:
 @signed_in
 async def source(request: Request) -> Response:
     """``GET /admin/forms/<id>/source.yaml``: the draft's text (else the live one)."""
-    design = await _design_for(request)
+    design = await design_for(request)
     head = await store.design_revision(design.head) if design.head else None
     return Response(head.source if head else "", media_type="application/yaml; charset=utf-8",
                     headers={"Content-Disposition":
@@ -342,7 +346,7 @@ async def source(request: Request) -> Response:
 async def _previewing(request: Request) -> store.Design:
     """Let the citizen's views serve the form's draft (else its live text) to this
     official, as a preview (:func:`vnform.views.citizen._previewed`)."""
-    design = await _design_for(request)
+    design = await design_for(request)
     head = await store.design_revision(design.head) if design.head else None
     spec = load_text(head.source).spec if head else None
     if spec is None:
@@ -375,9 +379,9 @@ async def preview_thanks(request: Request) -> Response:
 async def test_responses(request: Request) -> Response:
     """``GET /admin/forms/<id>/test-responses``: the answers sent from previews, which
     nothing else counts; ``POST``: delete them all."""
-    design = await _design_for(request)
+    design = await design_for(request)
     if request.method == "POST":
-        await _form_data(request)
+        await form_data(request)
         deleted = await store.delete_preview_responses(design.form_id)
         await store.audit("test_responses_deleted", actor=request.state.official.email,
                           form_id=design.form_id, count=deleted,
@@ -390,116 +394,31 @@ async def test_responses(request: Request) -> Response:
     }, lang=page_language(request))
 
 
-
-# --- the question builder ---------------------------------------------------------------
-
-#: The types the builder offers, in the order it lists them.
-BUILDER_TYPES = ("single_choice", "multiple_choice", "dropdown", "yes_no", "rating", "likert",
-                 "nps", "text", "textarea", "integer", "decimal", "date", "email", "phone")
-
-
 @signed_in
-async def builder(request: Request) -> Response:
-    """``GET /admin/forms/<id>/builder``: the form's pages and questions, with buttons to
-    move and delete each and a form to add one; ``POST`` with an ``action`` (``add``,
-    ``delete``, ``up``, ``down``) and the ``revision`` it started from: the edit, made on
-    the YAML text itself (comments and order kept), saved as a new revision."""
-    design = await _design_for(request)
-    lang = page_language(request)
-    head = await store.design_revision(design.head) if design.head else None
-    source = head.source if head else ""
-    if request.method == "GET":
-        return _builder_page(request, lang, design, source, head, [], {})
-    data = await _form_data(request)
-    fields = {key: str(value) for key, value in data.items() if isinstance(value, str)}
-    try:
-        based_on = int(fields.get("revision", ""))
-    except ValueError:
-        based_on = None
-    try:
-        edited = _edited(source, fields, data.getlist("required"))
-    except (editing.EditError, ValueError) as exc:
-        return _builder_page(request, lang, design, source, head,
-                             [Problem("", 1, 1, str(exc))], fields, 422)
-    checked = _checked_for(request, edited, design)
-    if checked.spec is None:
-        return _builder_page(request, lang, design, source, head, checked.problems, fields,
-                             422)
-    try:
-        await publishing.save(checked, request.state.official.email, based_on)
-    except store.StaleRevision:
-        return _builder_page(request, lang, design, source, head, [Problem(
-            "", 1, 1, "someone saved the form meanwhile: nothing was changed; look at the "
-            "form as it is now, then make your change again")], {}, 409)
-    return RedirectResponse(path_for(request, "form_builder", form_id=design.form_id)
-                            + "?saved=1", 303)
+async def test_responses_csv(request: Request) -> Response:
+    """``GET /admin/forms/<id>/test-responses.csv``: the test responses, asked for
+    explicitly, as CSV for Excel in the columns of the draft (else the live version)."""
+    design = await design_for(request)
+    revision = await store.design_revision(design.head) if design.head else None
+    spec = load_text(revision.source).spec if revision else None
+    if spec is None and design.live_revision:
+        live = await store.design_revision(design.live_revision)
+        spec = load_text(live.source).spec if live else None
+    if spec is None:
+        raise HTTPException(404)
+    found = await store.preview_responses(design.form_id, limit=None)
+    rows = [StoredResponse(t.id, t.submitted_at, t.language, t.form_version,
+                           {key: [value] if isinstance(value, str) else list(value)
+                            for key, value in t.answers.items()}) for t in found]
 
+    async def batches() -> AsyncIterator[list[StoredResponse]]:
+        yield rows[::-1]  # oldest first, as an export of responses
 
-def _edited(source: str, fields: dict[str, str], required: list[Any]) -> str:
-    """*source* with the builder's action made (raises ValueError, EditError)."""
-    action = fields.get("action", "")
-    if action in ("delete", "up", "down"):
-        question = fields.get("question", "")
-        if action == "delete":
-            return editing.remove_question(source, question)
-        return editing.move_question(source, question, -1 if action == "up" else 1)
-    if action != "add":
-        raise ValueError("unknown action")
-    qtype = fields.get("type", "")
-    if qtype not in BUILDER_TYPES:
-        raise ValueError("choose the question's type")
-    loaded = load_text(source)
-    languages = loaded.spec.languages if loaded.spec else ("vi",)
-    label = _texts(fields, "label", languages)
-    if not label:
-        raise ValueError("write the question's label")
-    question: dict[str, Any] = {"id": fields.get("id", "").strip(), "type": qtype,
-                                "label": label}
-    hint = _texts(fields, "hint", languages)
-    if hint:
-        question["hint"] = hint
-    if required:
-        question["required"] = True
-    lines = [line.strip() for line in fields.get("choices", "").splitlines() if line.strip()]
-    if lines:
-        question["choices"] = [_choice(line, languages) for line in lines]
-    if fields.get("show_question") and fields.get("show_value", "").strip():
-        value = fields["show_value"].strip().replace('"', "")
-        question["show_if"] = f'{fields["show_question"]} == "{value}"'
-    try:
-        page = int(fields.get("page", "0"))
-    except ValueError:
-        page = 0
-    return editing.add_question(source, question, page)
-
-
-def _texts(fields: dict[str, str], name: str, languages: tuple[str, ...]) -> Any:
-    """A text in each language typed (``label_vi``...): one string for a one-language
-    form, else a mapping."""
-    texts = {lang: fields.get(f"{name}_{lang}", "").strip() for lang in languages}
-    texts = {lang: text for lang, text in texts.items() if text}
-    if not texts:
-        return None
-    return texts[languages[0]] if len(languages) == 1 and languages[0] in texts else texts
-
-
-def _choice(line: str, languages: tuple[str, ...]) -> dict[str, Any]:
-    """``value = label`` (or ``value = label vi | label en``) as a choice."""
-    value, _, labels = line.partition("=")
-    value = value.strip()
-    parts = [part.strip() for part in labels.split("|")] if labels.strip() else [value]
-    label: Any = parts[0] if len(languages) == 1 or len(parts) == 1 else dict(
-        zip(languages, parts, strict=False))
-    return {"value": value, "label": label}
-
-
-def _builder_page(request: Request, lang: str, design: store.Design, source: str,
-                  head: store.Revision | None, problems: list[Problem],
-                  fields: dict[str, str], status_code: int = 200) -> Response:
-    loaded = load_text(source)
-    return render(request, "admin/form_builder.html", {
-        **page_context(request), "design": design, "spec": loaded.spec,
-        "revision": head.id if head else "", "problems": problems or loaded.errors,
-        "fields": fields, "types": BUILDER_TYPES,
-        "saved": request.query_params.get("saved") == "1",
-    }, lang=lang, status_code=status_code)
+    chunks = [chunk async for chunk in export.csv_stream(export.columns(spec), batches(),
+                                                         excel=True)]
+    await store.audit("test_responses_exported", actor=request.state.official.email,
+                      form_id=design.form_id, count=len(rows),
+                      address=client_address(request))
+    name = export.file_name(design.form_id, dt.date.today(), "csv", "-test")
+    return Response("".join(chunks), media_type=export.MEDIA_TYPES["csv"], headers={
+        "Content-Disposition": f'attachment; filename="{name}"'})
