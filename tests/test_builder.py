@@ -49,7 +49,7 @@ def test_the_builder_adds_a_question_to_the_yaml_keeping_its_comments(official) 
     assert source.startswith("# Góp ý về bộ phận một cửa\n")  # the official's comment
     assert "  - id: kenh\n    type: single_choice\n" in source
     assert "      en: At the desk\n" in source
-    assert 'show_if: danh_gia == "5"' in source
+    assert "show_if: danh_gia == 5" in source  # a number typed stays a number
     assert "required: true" in source
 
 
@@ -289,3 +289,68 @@ def test_a_text_the_same_in_every_language_stays_one_string() -> None:
 def test_a_choice_without_a_value_is_refused() -> None:
     with pytest.raises(builder.BuilderError, match="has no value"):
         builder.parse_choices(" = Không có mã", ("vi",))
+
+
+# --- odd and hostile posts ---------------------------------------------------------------
+
+def test_a_change_without_its_revision_is_refused_not_an_error(official, rows) -> None:
+    refused = post(official, BUILDER, action="add", id="a", type="text", label_vi="A",
+                   label_en="A")
+    assert refused.status_code == 409
+    assert rows("select count(*) from form_revision") == [(1,)]
+
+
+@pytest.mark.parametrize("page", ["²", "9" * 5000, "-1", "x"])
+def test_a_page_number_that_is_not_one_is_refused(official, page) -> None:
+    assert _builder(official, action="page", page=page, page_id="p").status_code == 422
+
+
+def test_a_new_choice_list_never_replaces_one_of_the_same_name(official) -> None:
+    _builder(official, action="list", list_name="hl5", list_choices="1 = Thấp\n5 = Cao")
+    refused = _builder(official, action="list", list_name="hl5", list_choices="x = X")
+    assert refused.status_code == 422
+    assert "a choice list &#39;hl5&#39; already exists" in refused.text
+    assert "x: X" not in _source(official) and "value: x" not in _source(official)
+
+
+def test_what_the_builder_reads_back_it_writes_back_unchanged(official) -> None:
+    written = post(official, "/admin/forms/mot-cua/edit",
+                   revision=revision_of(official.get(BUILDER)), source=FORM + (
+                       "  - id: ngay\n    type: date\n    label: {vi: Ngày, en: Day}\n"
+                       "    required: false\n    validate:\n      min: 2026-01-01\n"
+                       "  - id: gia\n    type: decimal\n    label: {vi: Giá, en: Price}\n"
+                       "  - id: so\n    type: decimal\n    label: {vi: Số, en: Number}\n"
+                       "    show_if: gia == 2.50\n"
+                       "  - id: chon\n    type: single_choice\n    label: Chọn\n"
+                       "    choices:\n      - {value: a=b, label: {vi: Một | một, "
+                       "en: One | one}}\n"))
+    assert written.status_code == 303, written.text
+    before = _source(official)
+    for question in ("ngay", "so", "chon"):
+        fields = _edit_fields(official, question)
+        saved = _builder(official, action="update", question=question, **fields)
+        assert saved.status_code == 303, (question, saved.text)
+    assert _source(official) == before
+
+
+def _edit_fields(client: TestClient, question: str) -> dict[str, str]:
+    """The question form's fields as the edit page fills them in (what a browser sends
+    when the official saves without changing anything)."""
+    import html
+    import re
+
+    page = client.get(f"{BUILDER}?edit={question}").text
+    form = page[page.index('id="question-form"'):page.index('id="choice-lists"')]
+    fields = {name: html.unescape(value) for name, value in re.findall(
+        r'<input class="input[^"]*" id="[^"]+" name="([a-z_]+)"[^>]*value="([^"]*)"', form)}
+    for name, body in re.findall(r'<textarea [^>]*name="([a-z_]+)"[^>]*>([^<]*)</textarea>',
+                                 form):
+        fields[name] = html.unescape(body)
+    for name, options in re.findall(r'<select class="input" id="[^"]+" name="([a-z_]+)">'
+                                    r'(.*?)</select>', form, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', options)
+        fields[name] = html.unescape(chosen.group(1)) if chosen else ""
+    if 'id="b-required" name="required" value="1" checked' in form:
+        fields["required"] = "1"
+    fields["current_type"] = re.search(r'name="current_type" value="([^"]*)"', form).group(1)
+    return fields

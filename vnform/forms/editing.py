@@ -4,6 +4,7 @@ what the edit touches. Pure: text in, text out."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -160,6 +161,9 @@ def set_choice_list(source: str, name: str, choices: list[dict[str, Any]],
         keys = list(document)  # written just before the questions, as the demo forms do
         before = next((keys.index(k) for k in ("pages", "questions") if k in keys), len(keys))
         document.insert(before, "choice_lists", lists)
+    if not old_name and name in lists:
+        raise EditError(f"a choice list '{name}' already exists: edit it, or choose "
+                        "another name")
     if old_name and old_name != name:
         if old_name not in lists:
             raise EditError(f"no choice list '{old_name}'")
@@ -254,10 +258,11 @@ def _put(mapping: CommentedMap, key: str, value: Any, order: tuple[str, ...]) ->
     """Set (``None``: remove) *key*, leaving an equal value as written, and placing a new
     key after the keys that come before it in *order*."""
     if value is None:
-        mapping.pop(key, None)
+        if mapping.get(key) is not False:  # "required: false" says what leaving it out says
+            mapping.pop(key, None)
         return
     if key in mapping:
-        if _plain(mapping[key]) != value:
+        if not _same(_plain(mapping[key]), value):
             mapping[key] = _commented(value)
         return
     keys = list(mapping)
@@ -268,6 +273,18 @@ def _put(mapping: CommentedMap, key: str, value: Any, order: tuple[str, ...]) ->
             position = i
             break
     mapping.insert(position, key, _commented(value))
+
+
+def _same(written: Any, value: Any) -> bool:
+    """Whether *value* says what is *written*: equal, or one text for every language
+    written as a mapping of that same text (or the other way round)."""
+    if written == value:
+        return True
+    for one, other in ((written, value), (value, written)):
+        if isinstance(one, str) and isinstance(other, dict) and other \
+                and set(other.values()) == {one}:
+            return True
+    return False
 
 
 def _merge(mapping: CommentedMap, key: str, changes: dict[str, Any] | None,
@@ -311,6 +328,8 @@ def _plain(value: Any) -> Any:
         return [_plain(item) for item in value]
     if isinstance(value, bool | int | float) or value is None:
         return value
+    if isinstance(value, dt.date):  # a date written bare reads back as the text typed
+        return value.isoformat()
     return str(value) if isinstance(value, str) else value
 
 

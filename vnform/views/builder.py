@@ -33,9 +33,11 @@ COUNT_RULES = ("min_length", "max_length", "min_choices", "max_choices")
 #: Enough for every field of the question form in two languages, with room to spare.
 MAX_FIELDS = 60
 ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)?")
+#: The "|" between a choice's labels in each language (not "\|", a "|" in a label).
+BAR = re.compile(r"(?<!\\)\|")
 SIMPLE_CONDITION = re.compile(
     rf"(?P<q>{ID.pattern}) (?P<op>==|!=|>=|<=|>|<) (?P<v>\"[^\"\\]*\"|'[^'\\]*'|-?\d+(?:\.\d+)?)"
-    rf"|(?P<iq>{ID.pattern}) in \[(?P<iv>\"[^\"\\]*\")\]"
+    rf"|(?P<iq>{ID.pattern}) in \[(?P<iv>\"[^\"\\]*\"|-?\d+(?:\.\d+)?)\]"
     rf"|answered\((?P<aq>{ID.pattern})\)")
 
 
@@ -76,6 +78,9 @@ async def builder(request: Request) -> Response:
         return _builder_page(request, lang, design, source, head, [Problem(
             "", 1, 1, "someone saved the form meanwhile: nothing was changed; look at the "
             "form as it is now, then make your change again")], {}, 409)
+    except store.DesignError as exc:  # archived, or no revision said: nothing is saved
+        return _builder_page(request, lang, design, source, head,
+                             [Problem("", 1, 1, str(exc))], fields, 409)
     anchor = _anchor_after(fields)
     return RedirectResponse(path_for(request, "form_builder", form_id=design.form_id)
                             + "?saved=1" + anchor, 303)
@@ -181,13 +186,18 @@ def parse_choices(text: str, languages: tuple[str, ...]) -> list[dict[str, Any]]
     for line in text.splitlines():
         if not line.strip():
             continue
-        value, _, labels = line.partition("=")
+        # " = " first, as the builder writes it, so that a value may hold "=" itself.
+        value, _, labels = line.partition(" = ") if " = " in line else line.partition("=")
         value = value.strip()
         if not value:
             raise BuilderError(f"the choice '{line.strip()}' has no value before '='")
-        parts = [part.strip() for part in labels.split("|")] if labels.strip() else [value]
-        label: Any = parts[0] if len(languages) == 1 or len(parts) == 1 else dict(
-            zip(languages, parts, strict=False))
+        if len(languages) == 1:  # one language: "|" is part of the label
+            parts = [labels.strip() or value]
+        elif labels.strip():  # "\|" is a "|" inside a label
+            parts = [part.strip().replace("\\|", "|") for part in BAR.split(labels)]
+        else:
+            parts = [value]
+        label: Any = parts[0] if len(parts) == 1 else dict(zip(languages, parts, strict=False))
         choices.append({"value": value, "label": label})
     return choices
 
@@ -195,7 +205,7 @@ def parse_choices(text: str, languages: tuple[str, ...]) -> list[dict[str, Any]]
 def condition(fields: dict[str, str]) -> str | None:
     """The ``show_if`` the pickers (question, operator, answer) or the typed condition
     make; ``None`` for a question always shown."""
-    typed = " ".join(fields.get("show_if", "").split())
+    typed = fields.get("show_if", "").strip()
     if typed:
         return typed
     question = fields.get("show_question", "").strip()
@@ -224,10 +234,13 @@ def condition(fields: dict[str, str]) -> str | None:
             raise BuilderError(f"'{value}' is not a number: 'is at least', 'is at most', "
                                "'is more than' and 'is less than' compare numbers")
         return f"{question} {operator} {value}"
-    quoted = '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    # A choice picked is its code, as text; a number typed stays a number ("2.50" as text
+    # would never equal the answer 2.5, which is stored as "2.5").
+    literal = value if not chosen and _as_number(value) is not None else (
+        '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
     if operator == "in":
-        return f"{question} in [{quoted}]"
-    return f"{question} {operator} {quoted}"
+        return f"{question} in [{literal}]"
+    return f"{question} {operator} {literal}"
 
 
 def rules(fields: dict[str, str]) -> dict[str, Any]:
@@ -314,7 +327,8 @@ def choice_lines(choices: list[Any], languages: tuple[str, ...]) -> str:
             continue
         label = choice.get("label")
         if isinstance(label, dict):
-            text = " | ".join(str(label.get(lang, "")) for lang in languages)
+            text = " | ".join(str(label.get(lang, "")).replace("|", "\\|")
+                              for lang in languages)
         else:
             text = str(label if label is not None else "")
         lines.append(f"{choice.get('value')} = {text}")
@@ -333,19 +347,20 @@ def _condition_fields(show_if: Any, choice_values: dict[str, list[str]]) -> dict
     """Pickers set to a simple condition; any other condition goes in the typed field."""
     if not show_if:
         return {}
-    match = SIMPLE_CONDITION.fullmatch(" ".join(str(show_if).split()))
+    match = SIMPLE_CONDITION.fullmatch(str(show_if).strip())
     if not match:
         return {"show_if": str(show_if)}
     if match["aq"]:
         return {"show_question": match["aq"], "show_operator": "answered"}
     question = match["q"] or match["iq"]
     operator = match["op"] or "in"
-    value = match["v"] or match["iv"]
-    if value[0] in "\"'":
-        value = value[1:-1]
-    if value in choice_values.get(question, ()):
+    written = match["v"] or match["iv"]
+    value = written[1:-1] if written[0] in "\"'" else written
+    if value in choice_values.get(question, ()) and written[0] != "'":
         return {"show_question": question, "show_operator": operator,
                 "show_choice": f"{question}={value}"}
+    if written[0] == "'" or (written[0] == '"' and _as_number(value) is not None):
+        return {"show_if": str(show_if)}  # the pickers would write it otherwise: kept typed
     return {"show_question": question, "show_operator": operator, "show_value": value}
 
 
@@ -360,6 +375,7 @@ def _builder_page(request: Request, lang: str, design: store.Design, source: str
         **page_context(request), "design": design, "spec": spec,
         "revision": head.id if head else "", "problems": problems or loaded.errors,
         "types": BUILDER_TYPES, "operators": OPERATORS,
+        "problems_in_text": False,  # the YAML is on the editor's page, not here
         "saved": request.query_params.get("saved") == "1",
     }
     if spec is not None:
@@ -390,7 +406,7 @@ def _forms_of(source: str, spec: Any, posted: dict[str, str],
         if not question_form:
             editing_id = None
     page_forms = [page_fields(page, languages) for page in written["pages"]]
-    if action == "page" and posted.get("page", "").isdigit() \
+    if action == "page" and re.fullmatch(r"[0-9]{1,4}", posted.get("page", "")) \
             and int(posted["page"]) < len(page_forms):
         page_forms[int(posted["page"])] = posted
     list_forms = {name: {"list_name": name, "list_choices": choice_lines(choices, languages)}

@@ -175,6 +175,10 @@ async def edit(request: Request) -> Response:
         # Both texts are shown: saving again, merged, builds on the one saved meanwhile.
         return _edit_page(request, lang, design, source, head, checked.problems, 409,
                           revision=head.id if head else None, stale=True)
+    except store.DesignError as exc:  # archived, or no revision said: nothing is saved
+        return _edit_page(request, lang, design, source, head,
+                          [*checked.problems, Problem("", 1, 1, str(exc))], 409,
+                          revision=based_on)
     return RedirectResponse(path_for(request, "form_edit", form_id=design.form_id) + "?saved=1",
                             303)
 
@@ -321,8 +325,8 @@ async def restore(request: Request) -> Response:
                           checked.problems, 422, revision=design.head)
     try:
         saved = await publishing.save(checked, request.state.official.email, design.head)
-    except store.StaleRevision:
-        raise HTTPException(409) from None
+    except store.DesignError as exc:  # saved meanwhile, or archived
+        raise HTTPException(409, str(exc)) from None
     await store.audit("form_restored", actor=request.state.official.email,
                       form_id=design.form_id, revision=saved.id, restored=chosen.id,
                       address=client_address(request))
