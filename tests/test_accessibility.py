@@ -103,6 +103,8 @@ STATES: dict[str, Callable[[Any], None]] = {
     "responses": signed_in(f"/admin/forms{SURVEY.removeprefix('/f')}/responses"),
     "indicators": signed_in("/admin/indicators"),
     "audit log": signed_in("/admin/audit"),
+    "find a response, not found": signed_in("/admin/responses?ref=ZZZZ-ZZZZ"),
+    "find a response, not a code": signed_in("/admin/responses?ref=ABC"),
 }
 
 

@@ -122,7 +122,7 @@ def audit_rows(rows: Callable[..., list[tuple[Any, ...]]],
 
 def audit_table(page_text: str) -> list[tuple[str, str]]:
     """(who, event) of each row of the audit page, top to bottom."""
-    return [(html.unescape(who), event) for who, event in re.findall(
+    return [(html.unescape(who), html.unescape(event)) for who, event in re.findall(
         r"<tr><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td>", page_text)]
 
 
@@ -736,10 +736,11 @@ def test_audit_page_lists_events_newest_first(add_official, make_client) -> None
     client = make_client()
     sign_in(client, "khong.co@so.gov.vn", password=WRONG)
     sign_in(client, ADMIN)
-    page = client.get("/admin/audit")
+    page = client.get("/admin/audit?lang=en")
     assert page.status_code == 200
     table = audit_table(page.text)
-    assert [event for _who, event in table] == ["sign_in", "sign_in_failed", "user_added"]
+    assert [event for _who, event in table] == [  # sentences, not codes
+        "Signed in", "Sign-in refused: wrong email or password", "Added an official's account"]
     assert table[0][0] == ADMIN and table[1][0] == "khong.co@so.gov.vn"
     assert table[2][0].startswith("cli")
 
@@ -749,8 +750,9 @@ def test_audit_page_filters_by_action(add_official, make_client) -> None:
     client = make_client()
     sign_in(client, "khong.co@so.gov.vn", password=WRONG)
     sign_in(client, ADMIN)
-    page = client.get("/admin/audit?action=sign_in_failed")
-    assert audit_table(page.text) == [("khong.co@so.gov.vn", "sign_in_failed")]
+    page = client.get("/admin/audit?action=sign_in_failed&lang=en")
+    assert audit_table(page.text) == [
+        ("khong.co@so.gov.vn", "Sign-in refused: wrong email or password")]
     assert '<option value="sign_in_failed" selected>' in page.text
 
 
@@ -766,13 +768,22 @@ def test_audit_page_shows_100_events_then_links_to_older_ones(add_official, make
     first = client.get("/admin/audit")
     table = audit_table(first.text)
     assert len(table) == 100
-    assert table[0] == (ADMIN, "sign_in") and table[-1][0] == "doan20@so.gov.vn"
+    assert table[0] == (ADMIN, "Đã đăng nhập") and table[-1][0] == "doan20@so.gov.vn"
     older = re.search(r'<a href="(\?before=[^"]+)">Các mục cũ hơn</a>', first.text)
     assert older, first.text
     second = client.get("/admin/audit" + html.unescape(older.group(1)))
     rest = audit_table(second.text)
     assert len(rest) == 21
-    assert rest[0][0] == "doan19@so.gov.vn" and rest[-1][1] == "user_added"
+    assert rest[0][0] == "doan19@so.gov.vn" and rest[-1][1] == "Đã thêm tài khoản cán bộ"
+
+
+def test_audit_details_read_as_names_and_values(add_official, make_client, cli) -> None:
+    add_official(ADMIN)
+    client = make_client()
+    sign_in(client, ADMIN)
+    page = client.get("/admin/audit?lang=en")
+    assert "agencies=" not in page.text and "role=admin" not in page.text
+    assert "Role: admin" in page.text
 
 
 def test_audit_page_escapes_what_visitors_typed(add_official, make_client) -> None:
@@ -861,16 +872,52 @@ def test_cli_stores_an_argon2id_hash_and_the_email_lowercased(cli, rows) -> None
     assert (role, json.loads(agencies), disabled) == ("analyst", ["ubnd-phuong-ba-dinh"], 0)
 
 
-def test_cli_lists_accounts_tab_separated(add_official, cli) -> None:
+def test_cli_lists_accounts_in_aligned_columns_under_a_header(add_official, cli) -> None:
     add_official(ADMIN)
     add_official(ANALYST, "analyst", "ubnd-phuong-ba-dinh", "so-tttt-ha-noi")
     assert cli("user", "disable", ANALYST)[0] == 0
     code, out, _err = cli("user", "list")
     assert code == 0
     assert out.splitlines() == [
-        f"{ADMIN}\tadmin\t-\tactive",
-        f"{ANALYST}\tanalyst\tso-tttt-ha-noi,ubnd-phuong-ba-dinh\tdisabled",
+        "EMAIL                    ROLE     AGENCIES                            STATE",
+        "admin@so.gov.vn          admin    all                                 active",
+        "phan.tich@badinh.gov.vn  analyst  so-tttt-ha-noi,ubnd-phuong-ba-dinh  disabled",
     ]
+
+
+def test_cli_list_splits_on_whitespace_into_its_columns(add_official, cli) -> None:
+    add_official(ANALYST, "analyst", "ubnd-phuong-ba-dinh", "so-tttt-ha-noi")
+    _code, out, _err = cli("user", "list")
+    assert [line.split() for line in out.splitlines()] == [
+        ["EMAIL", "ROLE", "AGENCIES", "STATE"],
+        [ANALYST, "analyst", "so-tttt-ha-noi,ubnd-phuong-ba-dinh", "active"],
+    ]
+
+
+def test_cli_list_says_what_all_and_dash_mean_after_the_table(add_official, cli) -> None:
+    add_official(ADMIN)
+    _code, _out, err = cli("user", "list")
+    assert err.splitlines() == [
+        "vnform: 1 account(s); AGENCIES: whose forms the account sees (all: every agency, "
+        "as an admin; -: none, so no form)"]
+
+
+def test_an_account_without_agencies_is_listed_with_a_dash() -> None:
+    from vnform.accounts import Official
+    from vnform.cli.users import account_table
+
+    assert account_table([Official(1, "a@so.gov.vn", "analyst")]) == [
+        "EMAIL        ROLE     AGENCIES  STATE",
+        "a@so.gov.vn  analyst  -         active",
+    ]
+
+
+def test_cli_list_of_no_account_says_how_to_create_the_first(cli, database_url) -> None:
+    code, out, err = cli("user", "list")
+    assert code == 0
+    assert out.splitlines() == ["EMAIL  ROLE  AGENCIES  STATE"]
+    assert "vnform: no official account yet" in err
+    assert f" user add you@agency.gov.vn --role admin --db {database_url}\n" in err
 
 
 def test_cli_enable_lets_a_disabled_official_sign_in_again(add_official, make_client, cli,

@@ -22,7 +22,7 @@ import pytest
 from conftest import Citizen, sign_in
 from starlette.testclient import TestClient
 
-from vnform import reports, store
+from vnform import formatting, reports, store
 from vnform.app import create_app
 from vnform.forms.registry import Registry
 from vnform.indicators import parse_period, period_of
@@ -165,7 +165,13 @@ def table_rows(fragment: str) -> list[list[str]]:
 
 
 def pct(value: object) -> str:
-    return f"{float(value):.2f}%"  # type: ignore[arg-type]
+    """A share as the English page writes it: one decimal, rounded half up."""
+    return formatting.percent(float(value), "en")  # type: ignore[arg-type]
+
+
+def en(value: object) -> str:
+    """A mean or a score as the English page writes it: two decimals."""
+    return formatting.decimal(float(value), "en")  # type: ignore[arg-type]
 
 
 # --- the page, its figures ------------------------------------------------------------------
@@ -209,8 +215,8 @@ def test_scale_figures_match_the_report_records(site, forms_dir, database_url) -
                    if cells[0].startswith("Indicator survey"))
         assert row[1:] == [
             str(r["n_valid"]), str(r["n_skip"]), str(r["n_na"]), pct(r["top2_pct"]),
-            f"{pct(r['ci95_low'])} to {pct(r['ci95_high'])}", f"{r['mean']:.2f}",
-            f"{r['score_0_100']:.2f}", "Few answers: the interval is wider than 20 points"]
+            f"{pct(r['ci95_low'])} to {pct(r['ci95_high'])}", en(r["mean"]),
+            en(r["score_0_100"]), "Few answers: the interval is wider than 20 points"]
 
 
 def test_yes_no_figures_are_the_share_of_yes(site) -> None:
@@ -221,7 +227,7 @@ def test_yes_no_figures_are_the_share_of_yes(site) -> None:
     part = section(page, "Trust")
     assert "Answered yes" in part and "Satisfied (top two)" not in part
     # yes, yes, no, yes, no, yes, yes, no, skipped → 5 of 8
-    assert table_rows(part)[0][1:5] == ["8", "1", "0", "62.50%"]
+    assert table_rows(part)[0][1:5] == ["8", "1", "0", "62.5%"]
 
 
 def test_the_issue_vector_reads_as_the_issue_says(site) -> None:
@@ -230,7 +236,7 @@ def test_the_issue_vector_reads_as_the_issue_says(site) -> None:
     with signed_in(indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-11&lang=en")
     row = table_rows(section(page, "Satisfaction"))[0]
-    assert row[1:8] == ["7", "1", "1", "57.14%", "25.05% to 84.18%", "3.43", "60.71"]
+    assert row[1:8] == ["7", "1", "1", "57.1%", "25.0% to 84.2%", "3.43", "60.71"]
 
 
 def test_nps_figures_match_the_report_record(site, forms_dir, database_url) -> None:
@@ -255,8 +261,8 @@ def test_composite_shows_its_label_parts_and_value(site, forms_dir, database_url
         page = client.get("/admin/indicators?period=2026-11&lang=en")
     (r,) = [r for r in records(forms_dir, database_url, "2026-11", 1)
             if r["indicator"] == "chung"]
-    (row,) = table_rows(section(page, "Overall index (chung)"))
-    assert row[1:] == ["satisfaction, trust", pct(r["top2_pct"]),
+    (row,) = table_rows(section(page, "Overall index"))
+    assert row[1:] == ["Satisfaction, Trust", pct(r["top2_pct"]),
                        "Few answers: the interval is wider than 20 points"]
 
 
@@ -268,9 +274,9 @@ def test_by_service_pools_forms_and_keeps_scales_apart(site, forms_dir, database
     expected = [r for r in records(forms_dir, database_url, "2026-11", 1, "service")
                 if r["indicator"] == "satisfaction"]
     assert [r["scale"] for r in expected] == ["likert5", "rating5"]
-    rows = table_rows(section(page, "Satisfaction (satisfaction) likert5"))
+    rows = table_rows(section(page, "Satisfaction 5-level scale"))
     assert [row[0].split(" ")[0] for row in rows] == ["1.001"]
-    rating = table_rows(section(page, "Satisfaction (satisfaction) rating5"))[0]
+    rating = table_rows(section(page, "Satisfaction rating out of 5"))[0]
     assert rating[1] == str(expected[1]["n_valid"]) == "3"  # chi-so-b's 2 and chi-so-c's 1
 
 
@@ -293,7 +299,7 @@ def test_an_analysts_pooled_figures_leave_other_agencies_out(site, forms_dir,
         page = client.get("/admin/indicators?period=2026-11&by=service&lang=en")
     (mine,) = [r for r in records(forms_dir, database_url, "2026-11", 1, "service",
                                   agencies=("so-a",)) if r["scale"] == "rating5"]
-    row = table_rows(section(page, "Satisfaction (satisfaction) rating5"))[0]
+    row = table_rows(section(page, "Satisfaction rating out of 5"))[0]
     assert row[1] == str(mine["n_valid"]) == "2"  # chi-so-b only, not chi-so-c
 
 
@@ -383,8 +389,9 @@ def test_a_period_without_answers_is_undefined_not_zero(site) -> None:
     with signed_in(indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-10&lang=en")
     row = table_rows(section(page, "Satisfaction"))[0]
-    assert row[1] == "0" and row[4:8] == ["– not shown"] * 4 and row[8] == "No answers"
-    assert "0.00%" not in page.text
+    assert row[1] == "0" and row[4:8] == ["– not shown"] * 4
+    assert row[8] == "Not determined: no answers"
+    assert "0.0%" not in page.text
 
 
 # --- the trend --------------------------------------------------------------------------
@@ -402,9 +409,10 @@ def test_trend_covers_the_eight_periods_up_to_the_chosen_one(site) -> None:
         page = client.get("/admin/indicators?period=2026-11&lang=en")
     part = section(page, "Satisfaction")
     assert [row[0] for row in trend_rows(part)] == [
-        "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
-    assert trend_rows(part)[-1][1:3] == ["7", "57.14%"]
-    assert trend_rows(part)[0][1:] == ["0", "– not shown", "No answers"]
+        "April 2026", "May 2026", "June 2026", "July 2026", "August 2026", "September 2026",
+        "October 2026", "November 2026"]
+    assert trend_rows(part)[-1][1:3] == ["7", "57.1%"]
+    assert trend_rows(part)[0][1:] == ["0", "– not shown", "Not determined: no answers"]
 
 
 def test_trend_chart_is_an_accessible_image_with_the_numbers_in_a_table(site) -> None:
@@ -415,10 +423,10 @@ def test_trend_chart_is_an_accessible_image_with_the_numbers_in_a_table(site) ->
     part = section(page, "Satisfaction")
     svg = re.search(r"<svg[^>]*>", part)
     assert svg and 'role="img"' in svg.group(0) and "aria-labelledby" in svg.group(0)
-    assert "Satisfied share of the last 8 quarters, Satisfaction (satisfaction) – " \
+    assert "Satisfied share of the last 8 quarters, Satisfaction – " \
            "Indicator survey" in part
-    assert [row[0] for row in trend_rows(part)][-2:] == ["2026-Q3", "2026-Q4"]
-    assert "<script" not in page.text
+    assert [row[0] for row in trend_rows(part)][-2:] == ["Q3 2026", "Q4 2026"]
+    assert "<script" not in part  # the chart needs no script (the page has only enhancements)
 
 
 def test_trend_shows_each_period_by_its_own_answers(site) -> None:
@@ -428,8 +436,8 @@ def test_trend_shows_each_period_by_its_own_answers(site) -> None:
     with signed_in(indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-11&lang=en")
     trend = trend_rows(section(page, "Satisfaction"))
-    assert trend[-2][:3] == ["2026-10", "2", "100.00%"]
-    assert trend[-1][:3] == ["2026-11", "5", "40.00%"]  # 4, 3, 2, 1, 5: two of five
+    assert trend[-2][:3] == ["October 2026", "2", "100.0%"]
+    assert trend[-1][:3] == ["November 2026", "5", "40.0%"]  # 4, 3, 2, 1, 5: two of five
 
 
 def test_a_period_of_years_trends_over_years(site) -> None:
@@ -454,7 +462,7 @@ def test_form_page_shows_its_own_indicators_this_quarter(site, forms_dir,
                       page.text, re.S)
     assert match, "no indicator section"
     part = match.group(1)
-    assert f"Indicators this quarter ({quarter})" in part
+    assert f"Indicators this quarter ({formatting.period(quarter, 'en')})" in part
     assert f'href="/admin/indicators?form=chi-so&amp;period={quarter}"' in part
     expected = {r["indicator"]: r for r in records(forms_dir, database_url, quarter, 1)
                 if r["form"] == "chi-so"}
@@ -494,4 +502,6 @@ def test_page_speaks_vietnamese(site) -> None:
     with signed_in(indicator_min_n=1) as client:
         page = client.get("/admin/indicators?period=2026-11&lang=vi")
     assert "<h1>Chỉ số" in page.text
-    assert "Ít câu trả lời" in page.text
+    assert "Ít mẫu: khoảng tin cậy rộng hơn 20 điểm" in page.text  # says what it means
+    assert "Tháng 11/2026" in page.text and "2026-11<" not in page.text
+    assert "57,1\u00a0%" in page.text and "57.1%" not in page.text

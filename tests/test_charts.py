@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import xml.etree.ElementTree as ET
 
@@ -340,3 +341,20 @@ def test_every_column_is_drawn_in_one_colour_and_says_its_value_in_words() -> No
     chart = ET.fromstring(str(column_chart(points, title="Theo ngày", id_prefix="d")))
     assert len(fills(chart)) == 1
     assert {"4", "7", "2"} <= set(texts(chart, "vnf-value"))
+
+
+def test_a_column_chart_may_start_its_axis_above_zero() -> None:
+    svg = str(column_chart([("Q1", 55.0, "55%"), ("Q2", 66.0, "66%")], title="t",
+                                  id_prefix="c", max_value=100, max_display="100%",
+                                  floor=50, floor_display="50%"))
+    assert ">50%</text>" in svg and ">0</text>" not in svg
+    heights = [float(h) for h in re.findall(r'class="vnf-column"[^>]*height="([\d.]+)"', svg)]
+    assert heights[1] > 1.5 * heights[0]  # 55 and 66 no longer look the same
+
+
+@pytest.mark.parametrize(("values", "floor"), [
+    ([55.0, 66.0, None], 40.0), ([61.0], 50.0), ([25.0, 90.0], 0.0), ([None], 0.0), ([], 0.0)])
+def test_a_trend_of_shares_starts_at_a_round_ten_under_its_lowest(values, floor) -> None:
+    from vnform.views.admin import share_axis_floor
+
+    assert share_axis_floor(values) == floor

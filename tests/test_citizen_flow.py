@@ -18,7 +18,8 @@ def test_home_lists_open_forms_with_agency_and_time(client) -> None:
     page = client.get("/")
     assert page.status_code == 200
     assert "Khảo sát mức độ hài lòng về dịch vụ công trực tuyến" in page.text
-    assert "so-tttt-ha-noi" in page.text
+    assert "Sở Thông tin và Truyền thông Hà Nội" in page.text  # its name, from agencies.yaml
+    assert "so-tttt-ha-noi" not in page.text
     assert re.search(r"Khoảng \d+ phút", page.text)
     assert 'href="/f/gop-y-nhanh"' in page.text
 

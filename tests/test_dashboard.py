@@ -158,7 +158,7 @@ def choice_tables(page: Any, question_id: str) -> list[dict[str, tuple[str, str]
     """Each table of a choice question (one per matrix row): code -> (count, percent)."""
     found = []
     for body in re.findall(r"<tbody>(.*?)</tbody>", section(page, question_id), re.S):
-        lines = re.findall(r'<tr><th scope="row">.*?<span class="caption">\((.*?)\)</span>'
+        lines = re.findall(r'<tr data-value="(.*?)"><th scope="row">.*?'
                            r'</th><td class="num">(.*?)</td><td class="num">(.*?)</td></tr>',
                            body, re.S)
         found.append({code: (html.unescape(n), html.unescape(pct)) for code, n, pct in lines})
@@ -437,7 +437,7 @@ def test_likert_percent_is_of_those_who_answered_not_of_all(base_page) -> None:
 def test_yes_no_counts(base_page) -> None:
     assert choice_table(base_page, "da_dung") == {"yes": ("2", "66.7%"),
                                                   "no": ("1", "33.3%")}
-    assert re.search(r"Yes <span class=\"caption\">\(yes\)", section(base_page, "da_dung"))
+    assert '<tr data-value="yes"><th scope="row">Yes</th>' in section(base_page, "da_dung")
 
 
 def test_rating_counts(base_page) -> None:
@@ -589,6 +589,14 @@ def test_since_and_until_are_inclusive_local_days(filtered) -> None:
     assert choice_table(page, "kenh")["quay"] == ("1", "50.0%")
 
 
+def test_days_typed_as_readers_write_them_filter_the_same(filtered) -> None:
+    typed = filtered("since=21/11/2026&until=21/11/2026")
+    assert problem_note(typed) is None
+    assert figures(typed) == figures(filtered("since=2026-11-21&until=2026-11-21"))
+    assert 'id="since" name="since" inputmode="numeric" autocomplete="off" ' \
+           'aria-describedby="since-hint" value="21/11/2026"' in typed.text
+
+
 def test_since_alone(filtered) -> None:
     page = filtered("since=2026-11-21")
     assert figures(page)["total"] == "3"
@@ -660,14 +668,17 @@ def test_version_filter(serve) -> None:
     assert choice_table(page, "kenh")["quay"] == ("2", "100.0%")
     assert f'<option value="{v1}" selected>' in page.text
     assert re.findall(r'<option value="([0-9a-f]{12})"', page.text) == [v2, v1]
-    assert f"{v2} (current)" in page.text
+    today = dt.date.today().strftime("%d/%m/%Y")  # when each version was first served
+    assert f'<option value="{v1}" selected>Version 1 (from {today})</option>' in page.text
+    assert f"Version 2 (from {today}) – current" in page.text
+    assert f">{v1}" not in page.text  # no hash to read
     page = client.get(f"{URL}?version={v2}")
     assert big_total(page) == "1" and number_row(page, "tuoi")[0] == "1"
 
 
 @pytest.mark.parametrize(("query", "name"), [
     ("since=2026-13-01", "since"),
-    ("since=21/11/2026", "since"),
+    ("since=31/02/2026", "since"),
     ("until=tomorrow", "until"),
     ("language=fr", "language"),
     ("version=abcdef123456", "version"),
@@ -874,7 +885,7 @@ def test_responses_list_shows_local_time_language_and_version(serve, rows) -> No
     page = as_official(client).get(f"{URL}/responses?lang=en")
     cells = re.search(r'responses/1">.*?</tr>', page.text, re.S).group(0)
     assert re.findall(r"<td>(.*?)</td>", cells) == [
-        "22/11/2026 00:00", "en", load_text(FORM).spec.version]
+        "22/11/2026 00:00", "en", f"Version 1 (from {dt.date.today():%d/%m/%Y})"]
 
 
 def detail(page: Any) -> list[tuple[str, str]]:
@@ -887,17 +898,17 @@ def test_a_response_shows_each_answer_with_its_choice_labels(base) -> None:
     page = base.get(f"{URL}/responses/1?lang=en")
     assert page.status_code == 200
     assert detail(page) == [
-        ("Channel", "At the counter (quay)"),
-        ("Satisfaction", "Very satisfied (5)"),
-        ("Source", "Television (tv); Website (web)"),
-        ("Used it before?", "Yes (yes)"),
-        ("Stars", "5 (5)"),
-        ("Recommend it?", "10 (10)"),
+        ("Channel", "At the counter"),  # labels, not codes: the codes are in exports
+        ("Satisfaction", "Very satisfied"),
+        ("Source", "Television; Website"),
+        ("Used it before?", "Yes"),
+        ("Stars", "5"),
+        ("Recommend it?", "10"),
         ("Age", "30"),
         ("Comments", "Rất tốt, cảm ơn"),
-        ("Quality: Procedure", "Good (2)"),
-        ("Quality: Staff", "Bad (1)"),
-        ("Date applied", "2026-01-15"),
+        ("Quality: Procedure", "Good"),
+        ("Quality: Staff", "Bad"),
+        ("Date applied", "15/01/2026"),
     ]
 
 
@@ -905,10 +916,10 @@ def test_a_response_shows_each_answer_with_its_choice_labels(base) -> None:
 
 def test_a_response_is_shown_in_the_officials_language(base) -> None:
     page = base.get(f"{URL}/responses/3?lang=vi")
-    assert ("Kênh nộp hồ sơ", "Trực tuyến (mang)") in detail(page)
-    assert ("Đã từng dùng dịch vụ?", "Có (yes)") in detail(page)
+    assert ("Kênh nộp hồ sơ", "Trực tuyến") in detail(page)
+    assert ("Đã từng dùng dịch vụ?", "Có") in detail(page)
     assert ("Ý kiến", "Chưa trả lời") in detail(page)
-    assert ("Chất lượng: Thủ tục", "Tệ (1)") in detail(page)
+    assert ("Chất lượng: Thủ tục", "Tệ") in detail(page)
 
 
 def test_an_unknown_response_is_not_found(base) -> None:
@@ -973,16 +984,16 @@ def test_a_response_to_an_older_version_shows_the_questions_it_was_given(
         two_versions) -> None:
     page = two_versions.get(f"{URL}/responses/1?lang=en")
     assert page.status_code == 200
-    assert detail(page) == [("Channel", "At the counter (quay)"),
-                            ("Old question", "Choice X (x)"),
+    assert detail(page) == [("Channel", "At the counter"),
+                            ("Old question", "Choice X"),
                             ("Age", "33")]
     assert "an earlier version" in page.text
-    assert load_text(OLD).spec.version in page.text
+    assert "Version 1 (from " in page.text  # named, not its hash
 
 
 def test_a_response_to_the_current_version_shows_the_current_questions(two_versions) -> None:
     page = two_versions.get(f"{URL}/responses/2?lang=en")
-    assert detail(page) == [("Service channel", "In person (quay)"),
+    assert detail(page) == [("Service channel", "In person"),
                             ("Age", "Not answered"),
                             ("New question", "Mới")]
     assert "an earlier version" not in page.text
@@ -991,3 +1002,18 @@ def test_a_response_to_the_current_version_shows_the_current_questions(two_versi
 def test_dates_are_written_day_month_year_as_vietnamese_readers_write_them(base_page) -> None:
     sentence = plain(re.search(r"<p>(.*?)</p>", section(base_page, "ngay"), re.S).group(1))
     assert "31/12/2025" in sentence and "01/03/2026" in sentence
+
+
+# --- figures in the page's language --------------------------------------------------------
+
+def test_the_results_page_writes_figures_as_each_language_does(serve) -> None:
+    client = serve(min_group_size=1)
+    for channel, age in (("quay", "10"), ("quay", "21"), ("mang", "33")):
+        submit(client, {"kenh": channel, "tuoi": age})
+    as_official(client)
+    vietnamese = client.get(f"{URL}?lang=vi")
+    assert choice_table(vietnamese, "kenh")["quay"] == ("2", "66,7\u00a0%")
+    assert number_row(vietnamese, "tuoi")[1:3] == ["21,33", "21"]  # mean, median
+    english = client.get(f"{URL}?lang=en")
+    assert choice_table(english, "kenh")["quay"] == ("2", "66.7%")
+    assert number_row(english, "tuoi")[1:3] == ["21.33", "21"]

@@ -91,3 +91,6 @@ class StoredResponse:
     language: str
     version: str
     answers: dict[str, list[str]]
+    #: The code its citizen was shown (vnform.references), where it was read (one
+    #: response's page) and stored (not on rows written without it).
+    reference: str | None = None

@@ -21,14 +21,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 
-from vnform import logs, store
+from vnform import agencies, formatting, logs, store
 from vnform.forms.registry import Registry
 from vnform.live_forms import LiveForms
 from vnform.logs import RequestId
 from vnform.middleware import Admission, BodyLimit, CitizensFirst, SecurityHeaders
 from vnform.settings import Settings
 from vnform.turns import Citizens
-from vnform.views import admin, api, auth, builder, citizen, designer, errors, open_data
+from vnform.views import admin, api, auth, builder, citizen, designer, errors, lookup, open_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -50,6 +50,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         for problem in registry.problems:
             log.log(logging.ERROR if problem.severity == "error" else logging.WARNING,
                     "%s", problem)
+        agency_names = agencies.load_names(settings.agencies_file)
+        for message in agency_names.problems:
+            log.warning("%s", message)
         await _schema_ready(settings)
         config = store.tortoise_config(settings.database_url, settings.read_connections,
                                        settings.read_timeout or None)
@@ -61,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             try:
                 yield {"registry": live.registry, "live_forms": live, "templates": templates,
                        "settings": settings, "tz": live.counting.tz, "counting": live.counting,
-                       "tally_zones": tally_zones}
+                       "tally_zones": tally_zones, "agency_names": agency_names}
             finally:
                 for task in tasks:
                     task.cancel()
@@ -85,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/admin/logout", auth.logout, methods=["POST"], name="logout"),
         Route("/admin/audit", admin.audit, name="audit"),
         Route("/admin/indicators", admin.indicators, name="indicators"),
+        Route("/admin/responses", lookup.find_response, name="find_response"),
         Route("/admin/forms/new", designer.new, methods=["GET", "POST"], name="form_new"),
         Route("/admin/forms/{form_id}/edit", designer.edit, methods=["GET", "POST"],
               name="form_edit"),
@@ -119,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/admin/forms/{form_id}/texts/{question_id}", admin.text_answers, name="texts"),
         Route("/admin/forms/{form_id}/export.{format}", admin.download, name="export"),
         Route("/admin/forms/{form_id}/dictionary.csv", admin.dictionary, name="dictionary"),
+        Route("/admin/forms/{form_id}/qr.svg", admin.qr_code, name="qr_code"),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     logs.configure()
@@ -199,8 +204,32 @@ def make_templates(directory: Path) -> Jinja2Templates:
     )
     env.filters["tr"] = _translate_text
     env.filters["local"] = _local_time
-    env.filters["dmy"] = _day_month_year
+    env.filters["dmy"] = formatting.day
+    env.filters["agency"] = _agency_name
+    env.filters.update(_figure_filters())
     return Jinja2Templates(env=env)
+
+
+def _figure_filters() -> dict[str, Any]:
+    """``{{ 3.64|decimal }}``, ``|integer``, ``|counted`` (a count as displayed, maybe
+    masked: ``< 5``), ``|percent``, ``|period``: figures in the page's language; a
+    missing figure reads "–"."""
+
+    def in_page_language(function: Any) -> Any:
+        @jinja2.pass_context
+        def figure_filter(context: jinja2.runtime.Context, value: Any, *args: Any,
+                          **kwargs: Any) -> str:
+            if value is None:
+                return "–"
+            return function(value, context["lang"], *args, **kwargs)
+
+        return figure_filter
+
+    return {name: in_page_language(function) for name, function in {
+        "decimal": formatting.decimal, "integer": formatting.integer,
+        "counted": lambda value, lang: formatting.integers_in(str(value), lang),
+        "percent": formatting.percent, "period": formatting.period,
+    }.items()}
 
 
 @jinja2.pass_context
@@ -214,6 +243,17 @@ def _translate_text(context: jinja2.runtime.Context, text: Any) -> str:
 
 
 @jinja2.pass_context
+def _agency_name(context: jinja2.runtime.Context, code: str | None) -> str:
+    """``{{ spec.agency|agency }}``: the agency's name in the page's language (its code
+    when agencies.yaml does not name it)."""
+    if not code:
+        return ""
+    request = context.get("request")
+    names = getattr(request.state, "agency_names", None) if request is not None else None
+    return names.name(code, context["lang"]) if names is not None else code
+
+
+@jinja2.pass_context
 def _local_time(context: jinja2.runtime.Context, moment: dt.datetime | None,
                 fmt: str = "%d/%m/%Y %H:%M") -> str:
     """``{{ moment|local }}``: a UTC time shown in the deployment's time zone."""
@@ -222,13 +262,3 @@ def _local_time(context: jinja2.runtime.Context, moment: dt.datetime | None,
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(context["tz"]).strftime(fmt)
-
-
-def _day_month_year(iso_date: str | None) -> str:
-    """``{{ "2026-11-27"|dmy }}`` → 27/11/2026, as Vietnamese readers write dates."""
-    if not iso_date:
-        return ""
-    try:
-        return dt.date.fromisoformat(iso_date).strftime("%d/%m/%Y")
-    except ValueError:
-        return iso_date

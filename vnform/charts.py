@@ -127,11 +127,15 @@ def column_chart(
     desc: str | None = None,
     max_value: float | None = None,
     max_display: str | None = None,
+    floor: float = 0.0,
+    floor_display: str | None = None,
 ) -> Markup:
     """Vertical columns over time, e.g. responses per day as ("27/11", 12, "12").
 
     With *max_value* (e.g. 100 for percentages) the columns are drawn against that top,
-    labelled *max_display*, rather than against the largest value.
+    labelled *max_display*, rather than against the largest value. With a *floor* above
+    zero the axis starts there (labelled *floor_display*; the caller says so in *desc*),
+    so that close values show their differences.
 
     Draws a baseline, a dashed gridline at the largest value labelled with that point's
     ``display`` text, and at most ``MAX_X_LABELS`` x labels, evenly thinned so they never
@@ -154,7 +158,11 @@ def column_chart(
         peak = max((v for v in values if v is not None), default=0.0)
         peak_display = displays[values.index(peak)] if peak > 0 else ""
 
-    axis_width = max(_text_width(peak_display, axis_size), _text_width("0", axis_size)) + 6
+    floor = max(0.0, min(float(floor), peak)) if peak > 0 else 0.0
+    floor_text = _clean(floor_display or _n(floor)) if floor else "0"
+    # Room for the longer axis label, measured generously: a cut label misleads.
+    axis_width = max(_text_width(peak_display, axis_size),
+                     _text_width(floor_text, axis_size)) * 1.15 + 10
     label_width = max(_text_width(label, axis_size) for label in labels)
     left = max(axis_width, label_width / 2)
     right = WIDTH - label_width / 2
@@ -163,7 +171,7 @@ def column_chart(
 
     parts = [
         f'<text class="vnf-axis" x="{_n(axis_width - 6)}" y="{_n(baseline + 5)}" '
-        f'font-size="{axis_size}" text-anchor="end">0</text>'
+        f'font-size="{axis_size}" text-anchor="end">{escape(floor_text)}</text>'
     ]
     if peak > 0:
         parts.append(
@@ -178,7 +186,11 @@ def column_chart(
     show_values = pitch >= widest + 4
     for i, (value, display) in enumerate(zip(values, displays, strict=True)):
         centre = left + pitch * (i + 0.5)
-        height = plot_height * min(value, peak) / peak if value and peak > 0 else 0.0
+        span = peak - floor
+        height = (plot_height * (min(value, peak) - floor) / span
+                  if value and span > 0 and value > floor else 0.0)
+        if value and value > 0 and height < 1:
+            height = 1.0  # a value at (or under) the floor still shows as a sliver
         if height:
             parts.append(
                 f'<rect class="vnf-column" x="{_n(centre - column_width / 2)}" '

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -87,10 +88,15 @@ def parse_filters(query: Mapping[str, str], spec: FormSpec,
 
 
 def _date(raw: str | None, name: str, problems: list[str]) -> dt.date | None:
-    if not raw:
+    """A day typed as Vietnamese and English readers write it, ``27/11/2026`` (the
+    filter form's fields), or as an address keeps it, ``2026-11-27``."""
+    if not raw or not raw.strip():
         return None
+    text = raw.strip()
     try:
-        return dt.date.fromisoformat(raw)
+        if found := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+            return dt.date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+        return dt.date.fromisoformat(text)
     except ValueError:
         problems.append(name)
         return None

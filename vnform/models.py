@@ -43,6 +43,9 @@ class Response(Model):
     submitted_at = fields.DatetimeField()
     #: The case file (ma ho so) rated, when the citizen came through a case invitation.
     case_code = fields.CharField(max_length=100, null=True)
+    #: The code the citizen reads on the thank-you page (vnform.references), for officials
+    #: to find the response by. Not unique: 40 bits, and millions of responses.
+    reference_code = fields.CharField(max_length=8, null=True)
 
     class Meta:
         table = "response"
@@ -52,6 +55,8 @@ class Response(Model):
             Index(fields=("form_id", "submitted_at"), name="response_form_time"),
             # Exports and lists page through one form's responses by id.
             Index(fields=("form_id", "id"), name="response_form_id"),
+            # An official's lookup of a reference code, across forms.
+            Index(fields=("reference_code",), name="response_reference"),
         )
 
 

@@ -20,6 +20,10 @@ class Settings:
     forms_dir: Path = _setting(
         Path("forms"), "Folder of form files (*.yaml) to serve.", "VNFORM_FORMS_DIR"
     )
+    agencies_file: Path = _setting(
+        Path("agencies.yaml"), "YAML file of agencies' names in each language, by code "
+        "(pages show the names; a missing file: the codes).", "VNFORM_AGENCIES_FILE"
+    )
     database_url: str = _setting(
         "sqlite://var/vnform.sqlite3",
         "Database URL, e.g. sqlite://var/vnform.sqlite3 (a relative or sqlite:///absolute path).",
@@ -132,8 +136,9 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _convert(f.default, raw, f.metadata["env"])
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if "forms_dir" in values:
-            values["forms_dir"] = Path(values["forms_dir"])
+        for name in ("forms_dir", "agencies_file"):
+            if name in values:
+                values[name] = Path(values[name])
         return cls(**values)
 
     def with_secret(self, var_dir: Path = Path("var")) -> Settings:

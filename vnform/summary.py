@@ -18,10 +18,6 @@ class Count:
     display: str
     percent: float | None = None
 
-    @property
-    def percent_display(self) -> str:
-        return "" if self.percent is None else f"{self.percent:.1f}%"
-
 
 @dataclass(frozen=True)
 class ChoiceLine:

@@ -5,6 +5,17 @@
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
   }
   ready(function () {
+    // A table wider than the screen says that it scrolls sideways (officials' pages).
+    var scrollHint = document.body.getAttribute("data-scroll-hint");
+    if (scrollHint) {
+      Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+        if (wrap.scrollWidth <= wrap.clientWidth + 1) { return; }
+        var note = document.createElement("p");
+        note.className = "hint scroll-hint";
+        note.textContent = scrollHint;
+        wrap.parentNode.insertBefore(note, wrap);
+      });
+    }
     // Move focus to the error summary so screen-reader users hear what went wrong
     // (WCAG 3.3.1); its links move focus to each field.
     var summary = document.querySelector("[data-error-summary], [data-focus]");

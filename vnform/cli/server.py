@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 
 from vnform.cli.common import settings_from_args
+from vnform.cli.users import first_account_command, invoked_as, no_account_hint
 from vnform.settings import Settings
 
 
@@ -56,8 +57,9 @@ def _serve(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if not settings.forms_dir.exists():
         print(f"vnform: no forms folder at {settings.forms_dir}", file=sys.stderr)
-    print(f"vnform: serving {len(registry.forms)} form(s) at "
-          f"http://{settings.host}:{settings.port} with {workers} worker(s)", file=sys.stderr)
+    officials = asyncio.run(_count_officials(settings))
+    for line in startup_lines(settings, len(registry.forms), workers, officials, invoked_as()):
+        print(line, file=sys.stderr)
     # Behind a proxy, the client's address (for sign-in throttling and the audit log)
     # comes from X-Forwarded-For, but only when the proxy is listed.
     proxies = [ip.strip() for ip in settings.forwarded_allow_ips.split(",") if ip.strip()]
@@ -82,6 +84,41 @@ def _serve(args: argparse.Namespace) -> int:
     uvicorn.run("vnform.app:create_app", factory=True, workers=workers,
                 **options)  # type: ignore[arg-type]
     return 0
+
+
+def startup_lines(settings: Settings, forms: int, workers: int, officials: int | None,
+                  program: str) -> list[str]:
+    """What ``vnform serve`` says as it starts: what it serves where, the addresses of
+    citizens' and officials' pages, and, while the database holds no official's account
+    (*officials* is 0; None: not known), the command that creates the first one."""
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host  # IPv6
+    listening = f"http://{host}:{settings.port}"
+    # Behind a proxy, people reach the public address, not the one listened on.
+    base = settings.public_url.rstrip("/") or listening
+    lines = [f"vnform: serving {forms} form(s) at {listening} with {workers} worker(s)",
+             f"vnform: citizens:  {base}/",
+             f"vnform: officials: {base}/admin"]
+    if officials == 0:
+        lines += no_account_hint(first_account_command(program, settings.database_url),
+                                 f"{base}/admin").splitlines()
+    return lines
+
+
+async def _count_officials(settings: Settings) -> int | None:
+    """How many officials' accounts the database holds; None when that cannot be known
+    before the server starts."""
+    from vnform import store
+
+    try:
+        if not (store.is_sqlite(settings.database_url) or settings.migrate) \
+                and await store.pending_migrations(settings.database_url):
+            # The server refuses to start, saying why; migrating here would defeat that.
+            return None
+        # On SQLite, or with --migrate, the server migrates at start anyway.
+        async with store.opened(settings.database_url):
+            return len(await store.list_users())
+    except Exception:  # a hint must not stop the server: its own start reports the database
+        return None
 
 
 def _migrate(args: argparse.Namespace) -> int:

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import shlex
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from urllib.parse import urlsplit, urlunsplit
 
-from vnform.accounts import ROLES
+from vnform.accounts import ROLES, Official
 from vnform.cli.common import cli_actor, settings_from_args, warn_unknown_agencies
 from vnform.settings import Settings
+
+#: The columns of ``vnform user list``.
+LIST_HEADER = ("EMAIL", "ROLE", "AGENCIES", "STATE")
+#: What the AGENCIES column's two marks mean. An admin's own list (often empty) would read
+#: as "sees nothing" when the role sees every agency: the table says what each account sees.
+AGENCIES_LEGEND = "AGENCIES: whose forms the account sees (all: every agency, as an admin; " \
+                  "-: none, so no form)"
 
 
 def add_commands(commands: argparse._SubParsersAction,
@@ -25,7 +34,11 @@ def add_commands(commands: argparse._SubParsersAction,
                      help="read the password from standard input instead of prompting")
     common(add)
     add.set_defaults(run=_user_add)
-    listing = users.add_parser("list", help="list accounts")
+    listing = users.add_parser(
+        "list", help="list accounts",
+        description="List the accounts: a header row, then one account a line, in aligned "
+                    f"columns ({', '.join(LIST_HEADER)}; no cell holds a space). "
+                    f"{AGENCIES_LEGEND}.")
     common(listing)
     listing.set_defaults(run=_user_list)
     for name, helptext, run in (("disable", "disable an account and end its sessions",
@@ -101,15 +114,79 @@ async def _user_add_async(settings: Settings, email: str, role: str, agencies: l
 def _user_list(args: argparse.Namespace) -> int:
     from vnform import store
 
-    async def run() -> list:
-        async with store.opened(settings_from_args(args).database_url):
+    settings = settings_from_args(args)
+
+    async def run() -> list[Official]:
+        async with store.opened(settings.database_url):
             return await store.list_users()
 
-    for official in asyncio.run(run()):
-        state = "disabled" if official.disabled else "active"
-        agencies = ",".join(official.agencies) or "-"
-        print(f"{official.email}\t{official.role}\t{agencies}\t{state}")
+    officials = asyncio.run(run())
+    for line in account_table(officials):
+        print(line)
+    if officials:
+        print(f"vnform: {len(officials)} account(s); {AGENCIES_LEGEND}", file=sys.stderr)
+    else:
+        print(no_account_hint(first_account_command(invoked_as(), settings.database_url)),
+              file=sys.stderr)
     return 0
+
+
+def account_table(officials: Iterable[Official]) -> list[str]:
+    """The lines of ``vnform user list``: a header, then one account a line, in aligned
+    columns. No cell holds a space (emails have none, agency codes are joined by commas),
+    so a script splits a line on whitespace, or cuts it at the header's offsets."""
+    rows = [LIST_HEADER]
+    for official in officials:
+        agencies = "all" if official.is_admin else ",".join(official.agencies) or "-"
+        rows.append((official.email, official.role, agencies,
+                     "disabled" if official.disabled else "active"))
+    widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
+    # The last column is not padded: no line ends in spaces.
+    return ["  ".join([*(cell.ljust(width) for cell, width in zip(row, widths[:-1],
+                                                                  strict=False)), row[-1]])
+            for row in rows]
+
+
+def first_account_command(program: str, database_url: str) -> str:
+    """The command that creates the first account: an administrator, who sees every
+    agency and needs no ``--agency``. ``--db`` only when the database is not the default
+    one, its password left out: the line is printed to logs."""
+    command = f"{program} user add you@agency.gov.vn --role admin"
+    if database_url != Settings().database_url:
+        command += f" --db {shlex.quote(_without_password(database_url))}"
+    return command
+
+
+def no_account_hint(command: str, sign_in_at: str = "/admin") -> str:
+    """What ``vnform serve`` and ``vnform user list`` say while nobody can sign in: the
+    command on a line of its own, to copy."""
+    return ("vnform: no official account yet: create the first one (an administrator) with\n"
+            f"    {command}\n"
+            f"vnform: then sign in at {sign_in_at}")
+
+
+def _without_password(database_url: str) -> str:
+    parts = urlsplit(database_url)
+    if parts.password is None:
+        return database_url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":PASSWORD@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def invoked_as() -> str:
+    """This command as typed, so that a command it prints works when pasted:
+    ``.venv/bin/vnform`` under ``make run``, ``vnform`` when on the PATH, else
+    ``<python> -m vnform``."""
+    import os
+    import shutil
+
+    path = sys.argv[0]
+    if os.path.basename(path) != "vnform":
+        return f"{shlex.quote(sys.executable)} -m vnform"
+    on_path = shutil.which("vnform")
+    if on_path and os.path.realpath(on_path) == os.path.realpath(path):
+        return "vnform"
+    return shlex.quote(path)
 
 
 def _user_disable(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from tortoise.transactions import in_transaction
 
-from vnform import tallying
+from vnform import references, tallying
 from vnform.answers import Answers, answer_rows
 from vnform.forms.spec import FormSpec
 from vnform.sheets import Layout
@@ -55,14 +55,15 @@ async def insert_responses(spec: FormSpec,
     return stored
 
 
-RESPONSE_COLUMNS = ("form_id", "form_version", "token", "language", "submitted_at")
+RESPONSE_COLUMNS = ("form_id", "form_version", "token", "language", "submitted_at",
+                    "reference_code")
 
 
 async def _insert_batch(spec: FormSpec, chunk: list[tuple[dt.datetime, str, Answers]],
                         tz: ZoneInfo, layout: Layout) -> None:
     # Tokens are fresh (never from a seed), so that runs can be added to one database.
     tokens = [secrets.token_urlsafe(24) for _ in chunk]
-    heads = [(spec.id, spec.version, token, language, at)
+    heads = [(spec.id, spec.version, token, language, at, references.code_of(token))
              for token, (at, language, _answers) in zip(tokens, chunk, strict=True)]
     answers_of = [answer_rows(spec, answers) for _at, _language, answers in chunk]
     days = [tallying.local_day(at, tz) for at, _language, _answers in chunk]

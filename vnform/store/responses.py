@@ -13,7 +13,7 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from vnform import tallying
+from vnform import references, tallying
 from vnform.answers import AnswerRow, Answers, StoredResponse, answer_rows
 from vnform.filters import Filters
 from vnform.forms.spec import FormSpec
@@ -38,6 +38,7 @@ __all__ = [
     "CaseRated", "DraftState", "FormFull", "case_rated", "count_responses", "counts_by_form",
     "iter_responses", "response_where",
     "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
+    "version_dates",
     "submit", "submitted",
 ]
 
@@ -45,9 +46,10 @@ __all__ = [
 #: Marks the invitation *id* used, if it still is not (a row back when it was).
 _CLAIM = ('UPDATE "invitation" SET "used_at" = ? WHERE "id" = ? AND "form_id" = ? '
           'AND "case_code" = ? AND "used_at" IS NULL RETURNING "id"')
-#: Stores a response (its id back).
+#: Stores a response (its id back), with the reference code its citizen is shown.
 _INSERT_RESPONSE = ('INSERT INTO "response" ("form_id", "form_version", "token", "language", '
-                    '"submitted_at", "case_code") VALUES (?, ?, ?, ?, ?, ?) RETURNING "id"')
+                    '"submitted_at", "case_code", "reference_code") '
+                    'VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING "id"')
 
 
 def _answer_write(response_id: int, form_id: str, rows: Iterable[AnswerRow]) -> Write:
@@ -71,6 +73,14 @@ async def stored_versions(form_id: str) -> list[tuple[str, dict[str, Any]]]:
         "version", "definition"
     )
     return [(version, definition) for version, definition in rows]
+
+
+async def version_dates(form_id: str) -> list[tuple[str, dt.datetime]]:
+    """(version, when it was first served) of every version of a form, oldest first: the
+    first is version 1."""
+    rows = await FormVersion.filter(form_id=form_id).order_by("id").values_list(
+        "version", "created_at")
+    return [(str(version), created) for version, created in rows]
 
 
 async def count_responses(form_id: str) -> int:
@@ -169,7 +179,8 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     client = connections.get(WRITE)
     at = stored_time(client, now)
     claim = None if invitation_id is None else (_CLAIM, [at, invitation_id, spec.id, case_code])
-    head = (_INSERT_RESPONSE, [spec.id, spec.version, token, language, at, case_code])
+    head = (_INSERT_RESPONSE, [spec.id, spec.version, token, language, at, case_code,
+                               references.code_of(token)])
 
     def rows_of(response_id: int) -> list[Write]:
         # Last the counters, in the shard of the response, then the form's total, so that

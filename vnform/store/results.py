@@ -25,8 +25,8 @@ from vnform.summary import number_stats, value_range
 from vnform.tallying import ANSWERED, RESPONSES
 
 __all__ = [
-    "FormActivity", "answered_count", "form_activity", "latest_texts", "response_detail",
-    "response_page", "results", "version_list",
+    "FormActivity", "answered_count", "find_reference", "form_activity", "latest_texts",
+    "response_detail", "response_page", "results", "version_list",
 ]
 
 
@@ -148,7 +148,7 @@ async def response_detail(form_id: str, response_id: int,
             "question", "value", "text") if head else []
     else:
         heads = await reading.fetch(
-            "SELECT id, submitted_at, language, form_version FROM response "
+            "SELECT id, submitted_at, language, form_version, reference_code FROM response "
             "WHERE form_id = ? AND id = ?", [form_id, response_id])
         head = heads[0] if heads else None
         rows = await reading.fetch(
@@ -159,7 +159,23 @@ async def response_detail(form_id: str, response_id: int,
     answers: dict[str, list[str]] = {}
     for question, value, text in rows:
         answers.setdefault(question, []).append(value if value is not None else text or "")
-    return StoredResponse(int(head[0]), aware(head[1]), head[2], head[3], answers)
+    return StoredResponse(int(head[0]), aware(head[1]), head[2], head[3], answers,
+                          head[4] if len(head) > 4 else None)
+
+
+#: Responses one lookup of a code reads at most: a code names one response, rarely a few
+#: (40 bits among millions), never this many.
+MOST_SHARING_A_CODE = 20
+
+
+async def find_reference(code: str) -> list[tuple[int, str]]:
+    """(response id, form id) of the responses stored with reference *code* (as stored:
+    :func:`vnform.references.parse`), oldest first, whichever their form: the caller
+    keeps those the official may see."""
+    rows = await reading.fetch(
+        "SELECT id, form_id FROM response WHERE reference_code = ? ORDER BY id LIMIT ?",
+        [code, MOST_SHARING_A_CODE])
+    return [(int(response_id), str(form_id)) for response_id, form_id in rows]
 
 
 async def version_list(form_id: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any, cast
@@ -12,7 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from vnform import charts, export, reports, store
+from vnform import audit_events, charts, export, formatting, qrcodes, references, reports, store
+from vnform.agencies import AgencyNames
 from vnform.datasets import export_columns, form_versions
 from vnform.filters import Filters, masked, parse_filters, segment_questions
 from vnform.forms.spec import TEXT_TYPES, FormSpec, Text
@@ -27,7 +29,7 @@ from vnform.indicators import (
 from vnform.summary import choice_results
 from vnform.turns import give_way
 from vnform.views.auth import admins_only, client_address, signed_in
-from vnform.views.render import page_language, render
+from vnform.views.render import page_language, path_for, public_url, render
 
 TEXTS_ON_DASHBOARD = 5
 TEXTS_PER_PAGE = 25
@@ -43,6 +45,17 @@ def _visible_forms(request: Request) -> list[FormSpec]:
     official = request.state.official
     return [spec for spec in request.state.registry.forms.values()
             if official.can_see(spec.agency)]
+
+
+async def _version_names(spec: FormSpec, lang: str, tz: Any) -> dict[str, str]:
+    """Each version of the form as officials read it: "Version 3 (from 12/11/2026)"."""
+    _ = translations(lang).gettext
+    names = {}
+    for number, (version, created) in enumerate(await store.version_dates(spec.id), 1):
+        moment = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
+        names[version] = _("Version %(n)s (from %(date)s)") % {
+            "n": number, "date": moment.astimezone(tz).strftime("%d/%m/%Y")}
+    return names
 
 
 def _form(request: Request) -> FormSpec:
@@ -122,14 +135,15 @@ async def dashboard(request: Request) -> Response:
              for q in spec.questions if q.type in TEXT_TYPES}
     day_counts = [(day, *masked(n, minimum, filters.active)) for day, n in found.days]
     day_chart = charts.column_chart(
-        [(day.strftime("%d/%m"), value, shown) for day, value, shown in day_counts],
+        [(day.strftime("%d/%m"), value, formatting.integers_in(shown, lang))
+         for day, value, shown in day_counts],
         title=_("Responses per day"), id_prefix="chart-days",
     )
     bar_charts = {
         key: charts.bar_chart(
             [charts.Bar(line.label.get(lang) if line.label.values
                         else _(line.label.msgid or line.value),
-                        line.count.value, _bar_text(line.count))
+                        line.count.value, _bar_text(line.count, lang))
              for line in result.lines],
             title=(result.question.label.get(lang)
                    + (f" – {result.row.label.get(lang)}" if result.row else "")),
@@ -147,12 +161,14 @@ async def dashboard(request: Request) -> Response:
         own = _by_kind([_indicator_row(r, {spec.id: spec}, lang, min_n) for r in records])
     return await _page(request, "admin/dashboard.html", page_context(
         request, spec=spec, filters=filters, problems=problems, versions=versions,
+        version_names=await _version_names(spec, lang, tz),
         segments=segment_questions(spec), total_all=totals.responses, total=filtered_total,
         flagged=flagged, live=found.live, live_seconds=seconds,
         day_counts=day_counts, day_chart=day_chart, results=results, bar_charts=bar_charts,
         numbers=found.numbers, dates=found.dates, texts=texts, minimum=minimum,
         query=urlencode(filters.params()), quarter=quarter, indicator_rows=own,
-        indicator_min_n=min_n,
+        indicator_min_n=min_n, survey_url=_survey_url(request, spec),
+        results_url=_results_url(request, filters),
     ), lang=lang)
 
 
@@ -166,9 +182,9 @@ DIMENSION_NAMES = {
     "case_satisfaction": N_("Cases rated satisfied"),
 }
 STATUS_WORDS = {
-    "ok": N_("OK"),
+    "ok": N_("Enough answers"),
     "low_n": N_("Few answers: the interval is wider than 20 points"),
-    "undefined": N_("No answers"),
+    "undefined": N_("Not determined: no answers"),
 }
 PERIOD_WORDS = {"month": N_("Month"), "quarter": N_("Quarter"), "year": N_("Year")}
 TREND_TITLES = {
@@ -207,25 +223,41 @@ def _composite_label(spec: FormSpec, composite_id: str, lang: str) -> str | None
     return None
 
 
+def scale_words(scale: str, lang: str) -> str:
+    """A record's scale as officials read it: "5-point scale", "0–10", "yes or no"."""
+    _ = translations(lang).gettext
+    if found := re.fullmatch(r"likert(\d+)", scale):
+        return _("%(n)s-level scale") % {"n": found.group(1)}
+    if found := re.fullmatch(r"rating(\d+)", scale):
+        return _("rating out of %(n)s") % {"n": found.group(1)}
+    words = {"nps": N_("0 to 10 (NPS)"), "yes_no": N_("yes or no"),
+             "composite": N_("index of several dimensions"), "cases": N_("cases")}
+    return _(words[scale]) if scale in words else scale
+
+
 def _indicator_row(record: dict[str, object], specs: dict[str, FormSpec], lang: str,
-                   minimum: int) -> dict[str, Any]:
+                   minimum: int, names: AgencyNames | None = None) -> dict[str, Any]:
     """One record as the pages show it: names in words, and whether values may show."""
     _ = translations(lang).gettext
     spec = specs.get(str(record["form"])) if record["form"] else None
     indicator = str(record["indicator"])
     if record["scale"] == "composite":
-        label = (spec and _composite_label(spec, indicator, lang)) or indicator
-        title = label if label == indicator else f"{label} ({indicator})"
+        title = (spec and _composite_label(spec, indicator, lang)) or indicator
     else:
-        label = _dimension_name(indicator, lang)
-        title = label if label == indicator else f"{label} ({indicator})"
+        title = _dimension_name(indicator, lang)
     if record["form"]:
         group = spec.title.get(lang) if spec else str(record["form"])
     elif record["service"] is not None:
         group = str(record["service"]) or _("(no service code)")
     else:
-        group = str(record["agency"])
+        group = names.name(str(record["agency"]), lang) if names else str(record["agency"])
+    questions = [question.label.get(lang) for qid in cast(list[str], record.get("questions")
+                                                          or [])
+                 if spec and (question := spec.question(qid)) is not None]
     return {"record": record, "title": title, "group": group, "spec": spec,
+            "scale_words": scale_words(str(record["scale"]), lang), "questions": questions,
+            "parts": [_dimension_name(str(part), lang)
+                      for part in cast(list[str], record.get("of") or [])],
             "shown": record["status"] in ("ok", "low_n"),
             "status_text": _status_text(record, lang, minimum)}
 
@@ -282,7 +314,8 @@ async def indicators(request: Request) -> Response:
         history = recent_periods(period, TREND_PERIODS)
         by_period = {p.label: await reports.indicator_records(specs, p, minimum, by)
                      for p in history}
-        sections = _indicator_sections(by_period, history, period, specs, lang, minimum)
+        sections = _indicator_sections(by_period, history, period, specs, lang, minimum,
+                                       request.state.agency_names)
     return await _page(request, "admin/indicators.html", page_context(
         request, sections=sections, period=period, text=text, by=by, errors=errors,
         groupings=GROUPINGS, forms=measured, form_id=form_id, minimum=minimum,
@@ -292,7 +325,7 @@ async def indicators(request: Request) -> Response:
 
 def _indicator_sections(by_period: dict[str, list[dict[str, object]]], history: list[Period],
                         period: Period, specs: list[FormSpec], lang: str,
-                        minimum: int) -> list[dict[str, Any]]:
+                        minimum: int, names: AgencyNames) -> list[dict[str, Any]]:
     """One section per indicator and scale: its rows (one per form, service or agency),
     each with the trend of its satisfied share over *history*."""
     _ = translations(lang).gettext
@@ -305,9 +338,10 @@ def _indicator_sections(by_period: dict[str, list[dict[str, object]]], history: 
     past = {label: {identity(r): r for r in records} for label, records in by_period.items()}
     sections: dict[tuple[object, object], dict[str, Any]] = {}
     for record in by_period[period.label]:
-        row = _indicator_row(record, by_id, lang, minimum)
+        row = _indicator_row(record, by_id, lang, minimum, names)
         key = (record["indicator"], record["scale"])
         section = sections.setdefault(key, {"title": row["title"], "scale": record["scale"],
+                                            "scale_words": row["scale_words"],
                                             "kind": _kind(record["scale"]), "rows": []})
         value_of = "case_satisfaction_pct" if record["scale"] == "cases" else "top2_pct"
         trend: list[dict[str, Any]] = []
@@ -319,23 +353,42 @@ def _indicator_sections(by_period: dict[str, list[dict[str, object]]], history: 
                           "status_text": _status_text(then, lang, minimum) if then else ""})
         row["trend"] = trend
         points: list[tuple[str, float | None, str]] = [
-            (t["label"], t["value"], "–" if t["value"] is None else f"{t['value']:.2f}%")
+            (formatting.period(t["label"], lang), t["value"],
+             "–" if t["value"] is None else formatting.percent(t["value"], lang))
             for t in trend]
+        floor = share_axis_floor([t["value"] for t in trend])
+        desc = _("A period without a column has no figure: no answers, or too few to show.")
+        if floor:
+            desc += " " + _("The axis starts at %(floor)s, not at zero, to show the "
+                            "differences.") % {"floor": formatting.percent(floor, lang, 0)}
         row["chart"] = charts.column_chart(
             points,
             title=_(TREND_TITLES[period.kind]) % {"n": len(history),
                                                   "name": f"{row['title']} – {row['group']}"},
-            desc=_("A period without a column has no figure: no answers, or too few to show."),
+            desc=desc, floor=floor, floor_display=formatting.percent(floor, lang, 0),
             id_prefix=f"trend-{len(sections)}-{len(section['rows']) + 1}",
-            max_value=100, max_display="100%",  # shares: a full column means everyone
+            # shares: a full column means everyone
+            max_value=100, max_display=formatting.percent(100, lang, 0),
         )
         section["rows"].append(row)
     return list(sections.values())
 
 
-def _bar_text(count: Any) -> str:
-    return count.display if not count.percent_display else \
-        f"{count.display} ({count.percent_display})"
+def share_axis_floor(values: list[float | None]) -> float:
+    """Where a trend of shares starts its axis: a round ten under the lowest share, so
+    that 55–66 % is not drawn as five columns of the same height; zero when a share is
+    low anyway (under 30 %) or there is none."""
+    shown = [value for value in values if value is not None]
+    if not shown or min(shown) < 30:
+        return 0.0
+    return float(max(0, int((min(shown) - 10) // 10 * 10)))
+
+
+def _bar_text(count: Any, lang: str) -> str:
+    shown = formatting.integers_in(count.display, lang)
+    if count.percent is None:
+        return shown
+    return f"{shown} ({formatting.percent(count.percent, lang)})"
 
 
 @signed_in
@@ -365,6 +418,7 @@ async def responses(request: Request) -> Response:
                                             RESPONSES_PER_PAGE)
     return await _page(request, "admin/responses.html", page_context(
         request, spec=spec, rows=rows, total=total, page=page, filters=filters,
+        version_names=await _version_names(spec, lang, request.state.tz),
         pages=_page_count(total, RESPONSES_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
 
@@ -382,6 +436,8 @@ async def response(request: Request) -> Response:
     seen = next((s for s in (current, *older) if s.version == stored.version), current)
     return await _page(request, "admin/response.html", page_context(
         request, spec=spec, seen=seen, stored=stored,
+        version_names=await _version_names(spec, lang, request.state.tz),
+        reference=references.shown(stored.reference) if stored.reference else None,
     ), lang=lang)
 
 
@@ -447,6 +503,26 @@ async def dictionary(request: Request) -> Response:
                     media_type=export.MEDIA_TYPES["csv"], headers=_attachment(name))
 
 
+def _survey_url(request: Request, spec: FormSpec) -> str:
+    """The address citizens answer *spec* at, absolute: a poster cannot hold a path."""
+    return public_url(request, path_for(request, "form", form_id=spec.id))
+
+
+def _results_url(request: Request, filters: Filters) -> str:
+    """The address of this view of the results, its filters included, to pass on."""
+    query = urlencode(filters.params())
+    return public_url(request, request.url.path + (f"?{query}" if query else ""))
+
+
+@signed_in
+async def qr_code(request: Request) -> Response:
+    """The QR code of the survey's address (SVG), for posters at the counters."""
+    spec = _form(request)
+    url = _survey_url(request, spec)
+    return Response(qrcodes.svg(url, title=url), media_type=qrcodes.MEDIA_TYPE,
+                    headers=_attachment(f"{spec.id}-qr.svg"))
+
+
 def _attachment(name: str) -> dict[str, str]:
     # RFC 6266: the plain name for old clients, filename* (RFC 5987) for the rest.
     return {"Content-Disposition": f"attachment; filename=\"{name}\"; "
@@ -462,7 +538,11 @@ async def audit(request: Request) -> Response:
     entries = await store.audit_entries(
         limit=100, before=int(before) if before and before.isdigit() else None, action=action,
     )
+    _ = translations(lang).gettext
     return await _page(request, "admin/audit.html", page_context(
-        request, entries=entries, action=action,
+        request, action=action,
+        events=[(code, _(words)) for code, words in audit_events.EVENTS.items()],
+        entries=[(entry, audit_events.describe_event(entry.action, _),
+                  audit_events.describe_details(entry.details, _)) for entry in entries],
         next_before=entries[-1].id if len(entries) == 100 else None,
     ), lang=lang)

@@ -15,7 +15,6 @@ case already rated gets the "already rated" page: 200 when a link or page is ope
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -31,7 +30,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from vnform import csrf, store
+from vnform import csrf, references, store
 from vnform.answers import Answers, keep_visible, visible_questions
 from vnform.collation import sort_key
 from vnform.formbuild import PageForm, bind, validate
@@ -524,9 +523,9 @@ def _to_thanks(request: Request, spec: FormSpec, token: str) -> Response:
 
 
 def receipt_code(token: str) -> str:
-    """A short reference the citizen can quote, derived from the response's token."""
-    digest = base64.b32encode(hashlib.sha256(token.encode()).digest()).decode()[:8]
-    return f"{digest[:4]}-{digest[4:]}"
+    """A short reference the citizen can quote, derived from the response's token (stored
+    with the response, so that officials can find it: :mod:`vnform.references`)."""
+    return references.shown(references.code_of(token))
 
 
 def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, form: PageForm,

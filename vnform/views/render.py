@@ -27,6 +27,14 @@ def path_for(request: Request, name: str, /, **params: Any) -> str:
     return str(request.app.url_path_for(name, **params))
 
 
+def public_url(request: Request, path: str) -> str:
+    """*path* as an absolute address, for a place where no path will do (a poster's QR
+    code, a link copied into a message): after ``VNFORM_PUBLIC_URL`` (behind a proxy the
+    request's own address may be an internal one), else this request's address."""
+    base = request.state.settings.public_url or str(request.base_url)
+    return base.rstrip("/") + path
+
+
 def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
            languages: tuple[str, ...] = LANGUAGES, status_code: int = 200) -> Response:
     t = translations(lang)

@@ -1,0 +1,71 @@
+"""The audit log in words: each event's code (as stored, and as the filter's query keeps
+it) read as a sentence in the page's language, and its details as "name: value" pairs
+instead of ``agencies=[]``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from vnform.i18n import N_
+
+__all__ = ["EVENTS", "describe_details", "describe_event"]
+
+#: Every event the application records, in the order the filter lists them.
+EVENTS = {
+    "sign_in": N_("Signed in"),
+    "sign_in_failed": N_("Sign-in refused: wrong email or password"),
+    "sign_in_throttled": N_("Sign-in refused: too many attempts"),
+    "sign_out": N_("Signed out"),
+    "export": N_("Downloaded responses"),
+    "response_lookup": N_("Looked up a response by its reference"),
+    "user_added": N_("Added an official's account"),
+    "user_disabled": N_("Disabled an official's account"),
+    "user_enabled": N_("Enabled an official's account"),
+    "password_changed": N_("Changed a password"),
+    "api_token_added": N_("Created an API token"),
+    "api_token_revoked": N_("Revoked an API token"),
+    "invitations_created": N_("Created invitation links"),
+    "form_saved": N_("Saved a form's draft"),
+    "form_published": N_("Published a form"),
+    "form_closed": N_("Closed a form"),
+    "form_reopened": N_("Reopened a form"),
+    "form_archived": N_("Archived a form"),
+    "form_restored": N_("Restored an earlier revision as the draft"),
+    "test_responses_exported": N_("Downloaded test responses"),
+    "test_responses_deleted": N_("Deleted test responses"),
+}
+#: Names of the details events carry; any other is shown by its code.
+DETAILS = {
+    "format": N_("Format"), "rows": N_("Rows"), "count": N_("Number"),
+    "revision": N_("Revision"), "restored": N_("Restored revision"),
+    "agencies": N_("Agencies"), "role": N_("Role"), "email": N_("Account"),
+    "token": N_("Token"), "via": N_("Through"), "lang": N_("Language"),
+    "file": N_("File"), "complete": N_("Complete"), "headers": N_("Column headers"),
+    "reference": N_("Reference"), "found": N_("Found"),
+}
+
+
+def describe_event(action: str, gettext: Callable[[str], str]) -> str:
+    """The event as a sentence (an event this version does not know: its code)."""
+    words = EVENTS.get(action)
+    return gettext(words) if words else action
+
+
+def describe_details(details: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
+    """The details as ``Name: value`` pairs; an empty list reads "none"."""
+    parts = []
+    for key, value in sorted(details.items()):
+        name = gettext(DETAILS[key]) if key in DETAILS else key
+        parts.append(f"{name}: {_value(value, gettext)}")
+    return " · ".join(parts)
+
+
+def _value(value: Any, gettext: Callable[[str], str]) -> str:
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value) if value else gettext("none")
+    if value is None or value == "":
+        return gettext("none")
+    return str(value)
