@@ -505,3 +505,43 @@ def test_page_speaks_vietnamese(site) -> None:
     assert "Ít mẫu: khoảng tin cậy rộng hơn 20 điểm" in page.text  # says what it means
     assert "Tháng 11/2026" in page.text and "2026-11<" not in page.text
     assert "57,1\u00a0%" in page.text and "57.1%" not in page.text
+
+
+def headline_figures(page: Any) -> list[list[str]]:
+    part = re.search(r'<dl class="headline-figures">(.*?)</dl>', page.text, re.S)
+    assert part, "no headline"
+    return [[plain(cell) for cell in re.findall(r"<d[td][^>]*>(.*?)</d[td]>", block, re.S)]
+            for block in re.findall(r"<div>(.*?)</div>", part.group(1), re.S)]
+
+
+def test_the_results_page_opens_with_its_headline_figures(site, forms_dir,
+                                                          database_url) -> None:
+    answer, signed_in = site
+    answer(now=True)
+    quarter = period_of(dt.datetime.now(HCM).date(), "quarter")
+    (r,) = [r for r in records(forms_dir, database_url, quarter.label, 1)
+            if r["form"] == "chi-so" and r["indicator"] == "satisfaction"]
+    with signed_in(indicator_min_n=1) as client:
+        page = client.get("/admin/forms/chi-so?lang=en")
+    now, before = (formatting.period(p.label, "en") for p in (quarter, quarter.shifted(-1)))
+    figures = headline_figures(page)
+    assert figures[0] == ["Responses", "9"]
+    assert figures[1] == [
+        f"Satisfaction: satisfied share, {now}", pct(r["top2_pct"]),
+        f"95% interval: {pct(r['ci95_low'])} to {pct(r['ci95_high'])}",
+        f"no figure for {before} to compare with"]
+    assert figures[2][:2] == [f"Satisfaction: score from 0 to 100, {now}",
+                              formatting.decimal(float(r["score_0_100"]), "en", 1)]
+    assert 'href="#result-hl">Satisfied</a>' in page.text  # the questions' contents
+
+
+def test_the_headline_says_how_the_share_moved_since_the_quarter_before(site) -> None:
+    answer, signed_in = site
+    quarter = period_of(dt.datetime.now(HCM).date(), "quarter")
+    earlier = dt.datetime.combine(quarter.shifted(-1).first, dt.time(12), tzinfo=HCM)
+    answer(now=True, times={1: str(earlier.astimezone(dt.UTC)),
+                            2: str(earlier.astimezone(dt.UTC))})
+    with signed_in(indicator_min_n=1) as client:
+        page = client.get("/admin/forms/chi-so?lang=vi")
+    before = formatting.period(quarter.shifted(-1).label, "vi")
+    assert re.fullmatch(rf"[+-]\d+,\d điểm so với {before}", headline_figures(page)[1][-1])

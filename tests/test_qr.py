@@ -107,7 +107,8 @@ def test_signed_out_visitors_get_no_qr_code(signed_in) -> None:
 
 
 def share_section(page: Any) -> str:
-    match = re.search(r'<section class="no-print" aria-labelledby="share-title">(.*?)</section>', page.text, re.S)
+    match = re.search(r'<section class="no-print" aria-labelledby="share-title">(.*?)'
+                      r"</section>", page.text, re.S)
     assert match, page.text
     return match.group(1)
 

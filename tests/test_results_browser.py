@@ -81,3 +81,18 @@ def test_screenshots_of_the_results_and_indicators_pages(page, lang: str,
         path = ARTIFACTS / f"{name}-{lang}-{width}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_accessibility_violation_on_the_results_page_with_answers(page, lang: str,
+                                                                     width: int) -> None:
+    from test_accessibility import violations
+
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in_browser(page, lang)
+    page.goto(f"{RESULTS}?lang={lang}")
+    for summary in page.locator("main summary").all():  # every table unfolded
+        summary.click()
+    assert page.locator(".chart-downloads").count() > 0
+    assert violations(page) == []

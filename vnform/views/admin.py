@@ -18,6 +18,7 @@ from vnform.agencies import AgencyNames
 from vnform.datasets import export_columns, form_versions
 from vnform.filters import Filters, masked, parse_filters, segment_questions
 from vnform.forms.spec import TEXT_TYPES, FormSpec, Text
+from vnform.headline import Figure, headline
 from vnform.i18n import N_, translations
 from vnform.indicators import (
     Period,
@@ -154,11 +155,14 @@ async def dashboard(request: Request) -> Response:
     }
     filtered_total = masked(found.responses, minimum, filters.active)[1]
     quarter = period_of(dt.datetime.now(tz).date(), "quarter")
-    own = []
+    own: list[dict[str, Any]] = []
+    figures: list[Figure] = []
     min_n = request.state.settings.indicator_min_n
     if dimensions(spec):
         records = await reports.indicator_records([spec], quarter, min_n)
         own = _by_kind([_indicator_row(r, {spec.id: spec}, lang, min_n) for r in records])
+        before = await reports.indicator_records([spec], quarter.shifted(-1), min_n)
+        figures = headline(records, before)
     return await _page(request, "admin/dashboard.html", page_context(
         request, spec=spec, filters=filters, problems=problems, versions=versions,
         version_names=await _version_names(spec, lang, tz),
@@ -167,6 +171,8 @@ async def dashboard(request: Request) -> Response:
         day_counts=day_counts, day_chart=day_chart, results=results, bar_charts=bar_charts,
         numbers=found.numbers, dates=found.dates, texts=texts, minimum=minimum,
         query=urlencode(filters.params()), quarter=quarter, indicator_rows=own,
+        headline=figures, previous_quarter=quarter.shifted(-1),
+        headline_names={f.indicator: _dimension_name(f.indicator, lang) for f in figures},
         indicator_min_n=min_n, survey_url=_survey_url(request, spec),
         results_url=_results_url(request, filters),
     ), lang=lang)
