@@ -526,8 +526,10 @@ def test_the_results_page_opens_with_its_headline_figures(site, forms_dir,
     now, before = (formatting.period(p.label, "en") for p in (quarter, quarter.shifted(-1)))
     figures = headline_figures(page)
     assert figures[0] == ["Responses", "9"]
+    assert r["status"] == "low_n"  # 9 answers: said beside the figure
     assert figures[1] == [
         f"Satisfaction: satisfied share, {now}", pct(r["top2_pct"]),
+        "Few answers: the interval is wider than 20 points",
         f"95% interval: {pct(r['ci95_low'])} to {pct(r['ci95_high'])}",
         f"no figure for {before} to compare with"]
     assert figures[2][:2] == [f"Satisfaction: score from 0 to 100, {now}",

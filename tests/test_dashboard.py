@@ -593,8 +593,18 @@ def test_days_typed_as_readers_write_them_filter_the_same(filtered) -> None:
     typed = filtered("since=21/11/2026&until=21/11/2026")
     assert problem_note(typed) is None
     assert figures(typed) == figures(filtered("since=2026-11-21&until=2026-11-21"))
-    assert 'id="since" name="since" inputmode="numeric" autocomplete="off" ' \
+    assert 'id="since" name="since" autocomplete="off" ' \
            'aria-describedby="since-hint" value="21/11/2026"' in typed.text
+    dotted = filtered("since=21.11.2026&until=21-11-2026")  # a phone's keypad
+    assert figures(dotted) == figures(typed)
+
+
+@pytest.mark.parametrize("query", ["until=31/12/9999", "since=01/01/0001",
+                                   "since=0001-01-01", "until=9999-12-31"])
+def test_a_day_beyond_any_survey_is_ignored_with_a_note(filtered, query) -> None:
+    page = filtered(query)
+    assert page.status_code == 200
+    assert problem_note(page) is not None
 
 
 def test_since_alone(filtered) -> None:

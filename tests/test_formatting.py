@@ -26,6 +26,7 @@ def test_a_trimmed_decimal_drops_trailing_zeros() -> None:
 def test_a_signed_decimal_always_shows_its_sign() -> None:
     assert formatting.decimal(11.111, "vi", sign=True) == "+11,11"
     assert formatting.decimal(-46.05, "en", sign=True) == "-46.05"
+    assert formatting.decimal(-0.04, "vi", 1, sign=True) == "0,0"  # no change is no sign
 
 
 def test_counts_are_grouped() -> None:

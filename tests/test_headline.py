@@ -29,6 +29,10 @@ def test_a_hidden_record_gives_no_figure_and_no_change() -> None:
     assert headline(now, [record(status="suppressed", top2_pct=None)])[0].change is None
 
 
+def test_a_share_from_few_answers_says_so() -> None:
+    assert headline([record(status="low_n", top2_pct=80.0)], [])[0].few
+
+
 def test_the_nps_is_shown_when_the_form_asks_for_it() -> None:
     now = [record("recommend", "nps", nps=12.0, ci95_low=-5.0, ci95_high=30.0)]
     assert headline(now, [record("recommend", "nps", nps=2.0)]) == [

@@ -46,6 +46,8 @@ def parse_names(text: str, source: str) -> AgencyNames:
     one name for both languages) is left out with a ``source: message`` problem."""
     try:
         data = yaml.safe_load(text)
+    except RecursionError:
+        return AgencyNames({}, (f"{source}: nested too deeply to be a list of agencies",))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark else source

@@ -87,19 +87,30 @@ def parse_filters(query: Mapping[str, str], spec: FormSpec,
     return Filters(since, until, language, version, segment), problems
 
 
+#: The years a date filter may name: any survey's, with room (year 1 and 9999 would
+#: overflow once shifted between the local time zone and UTC).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def _date(raw: str | None, name: str, problems: list[str]) -> dt.date | None:
-    """A day typed as Vietnamese and English readers write it, ``27/11/2026`` (the
-    filter form's fields), or as an address keeps it, ``2026-11-27``."""
+    """A day typed as Vietnamese and English readers write it, ``27/11/2026`` (also
+    ``27.11.2026`` or ``27-11-2026``: a phone's keypad may lack "/"), or as an address
+    keeps it, ``2026-11-27``."""
     if not raw or not raw.strip():
         return None
     text = raw.strip()
     try:
-        if found := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-            return dt.date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
-        return dt.date.fromisoformat(text)
+        if found := re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text, re.ASCII):
+            day = dt.date(int(found.group(3)), int(found.group(2)), int(found.group(1)))
+        else:
+            day = dt.date.fromisoformat(text)
     except ValueError:
         problems.append(name)
         return None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:  # beyond, local days overflow in UTC
+        problems.append(name)
+        return None
+    return day
 
 
 def masked(count: int, minimum: int, active: bool) -> tuple[int | None, str]:

@@ -38,8 +38,8 @@ def decimal(value: float, lang: str, digits: int = 2, *, sign: bool = False,
     with localcontext() as context:
         context.rounding = ROUND_HALF_UP
         text = format_decimal(value, format=pattern, locale=_locale(lang))
-    if not sign and text.startswith("-") and not any(c in "123456789" for c in text):
-        return text[1:]  # a value that rounds to zero has no sign
+    if text[:1] in "+-" and not any(c in "123456789" for c in text):
+        return text[1:]  # a value that rounds to zero has no sign, even a change
     return text
 
 

@@ -26,6 +26,7 @@ class Figure:
     low: float | None = None
     high: float | None = None
     change: float | None = None
+    few: bool = False  # few answers: the interval is wider than 20 points
 
 
 def headline(now: Sequence[Record], before: Sequence[Record]) -> list[Figure]:
@@ -37,7 +38,7 @@ def headline(now: Sequence[Record], before: Sequence[Record]) -> list[Figure]:
         then = _same(main, before)
         figures.append(Figure("share", str(main["indicator"]), float(main["top2_pct"]),
                               _number(main.get("ci95_low")), _number(main.get("ci95_high")),
-                              _change(main, then, "top2_pct")))
+                              _change(main, then, "top2_pct"), main["status"] == "low_n"))
         if main.get("score_0_100") is not None:
             figures.append(Figure("score", str(main["indicator"]),
                                   float(main["score_0_100"]),
@@ -47,7 +48,8 @@ def headline(now: Sequence[Record], before: Sequence[Record]) -> list[Figure]:
     if nps is not None:
         figures.append(Figure("nps", str(nps["indicator"]), float(nps["nps"]),
                               _number(nps.get("ci95_low")), _number(nps.get("ci95_high")),
-                              _change(nps, _same(nps, before), "nps")))
+                              _change(nps, _same(nps, before), "nps"),
+                              nps["status"] == "low_n"))
     return figures
 
 

@@ -7,14 +7,23 @@
   ready(function () {
     // A table wider than the screen says that it scrolls sideways (officials' pages).
     var scrollHint = document.body.getAttribute("data-scroll-hint");
-    if (scrollHint) {
-      Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+    function hintScrolling(within) {
+      Array.prototype.forEach.call(within.querySelectorAll(".table-wrap"), function (wrap) {
+        var before = wrap.previousElementSibling;
+        if (before && before.classList.contains("scroll-hint")) { return; }
         if (wrap.scrollWidth <= wrap.clientWidth + 1) { return; }
         var note = document.createElement("p");
         note.className = "hint scroll-hint";
         note.textContent = scrollHint;
         wrap.parentNode.insertBefore(note, wrap);
       });
+    }
+    if (scrollHint) {
+      hintScrolling(document);
+      // A table folded in <details> has no width until it is opened.
+      document.addEventListener("toggle", function (event) {
+        if (event.target.open) { hintScrolling(event.target); }
+      }, true);
     }
     // Move focus to the error summary so screen-reader users hear what went wrong
     // (WCAG 3.3.1); its links move focus to each field.
