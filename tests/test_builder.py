@@ -24,6 +24,14 @@ def _source(client: TestClient) -> str:
     return client.get("/admin/forms/mot-cua/source.yaml").text
 
 
+def _append_in_the_editor(client: TestClient, questions: str) -> None:
+    """Save FORM with *questions* (YAML list items) after its own, as typed in the
+    editor: what the builder then reads is written by hand."""
+    written = post(client, "/admin/forms/mot-cua/edit",
+                   revision=revision_of(client.get(BUILDER)), source=FORM + questions)
+    assert written.status_code == 303, written.text
+
+
 def _changed_lines(before: str, after: str) -> list[str]:
     return [line for line in difflib.ndiff(before.splitlines(), after.splitlines())
             if line[:1] in "+-"]
@@ -73,14 +81,12 @@ def test_editing_a_question_changes_only_the_lines_it_changes(official) -> None:
 
 
 def test_an_edit_keeps_what_the_builder_does_not_show(official) -> None:
-    written = post(official, "/admin/forms/mot-cua/edit",
-                   revision=revision_of(official.get(BUILDER)), source=FORM + (
-            "  - id: kenh  # how they applied\n    type: likert\n"
-            "    label: {vi: Kênh, en: Channel}\n    indicator: access\n    choices:\n"
-            "      - {value: 1, label: {vi: Trực tuyến, en: Online}}\n"
-            "      - {value: 9, label: {vi: Không áp dụng, en: Does not apply}, "
-            "not_applicable: true}\n"))
-    assert written.status_code == 303, written.text
+    _append_in_the_editor(official,
+        "  - id: kenh  # how they applied\n    type: likert\n"
+        "    label: {vi: Kênh, en: Channel}\n    indicator: access\n    choices:\n"
+        "      - {value: 1, label: {vi: Trực tuyến, en: Online}}\n"
+        "      - {value: 9, label: {vi: Không áp dụng, en: Does not apply}, "
+        "not_applicable: true}\n")
     saved = _builder(official, action="update", question="kenh", id="kenh",
                      type="likert", label_vi="Kênh nộp", label_en="Channel",
                      choices="1 = Trực tuyến | Online\n9 = Không áp dụng | Does not apply")
@@ -314,17 +320,14 @@ def test_a_new_choice_list_never_replaces_one_of_the_same_name(official) -> None
 
 
 def test_what_the_builder_reads_back_it_writes_back_unchanged(official) -> None:
-    written = post(official, "/admin/forms/mot-cua/edit",
-                   revision=revision_of(official.get(BUILDER)), source=FORM + (
-                       "  - id: ngay\n    type: date\n    label: {vi: Ngày, en: Day}\n"
-                       "    required: false\n    validate:\n      min: 2026-01-01\n"
-                       "  - id: gia\n    type: decimal\n    label: {vi: Giá, en: Price}\n"
-                       "  - id: so\n    type: decimal\n    label: {vi: Số, en: Number}\n"
-                       "    show_if: gia == 2.50\n"
-                       "  - id: chon\n    type: single_choice\n    label: Chọn\n"
-                       "    choices:\n      - {value: a=b, label: {vi: Một | một, "
-                       "en: One | one}}\n"))
-    assert written.status_code == 303, written.text
+    _append_in_the_editor(official,
+        "  - id: ngay\n    type: date\n    label: {vi: Ngày, en: Day}\n"
+        "    required: false\n    validate:\n      min: 2026-01-01\n"
+        "  - id: gia\n    type: decimal\n    label: {vi: Giá, en: Price}\n"
+        "  - id: so\n    type: decimal\n    label: {vi: Số, en: Number}\n"
+        "    show_if: gia == 2.50\n"
+        "  - id: chon\n    type: single_choice\n    label: Chọn\n"
+        "    choices:\n      - {value: a=b, label: {vi: Một | một, en: One | one}}\n")
     before = _source(official)
     for question in ("ngay", "so", "chon"):
         fields = _edit_fields(official, question)
