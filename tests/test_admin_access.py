@@ -783,7 +783,8 @@ def test_audit_details_read_as_names_and_values(add_official, make_client, cli) 
     sign_in(client, ADMIN)
     page = client.get("/admin/audit?lang=en")
     assert "agencies=" not in page.text and "role=admin" not in page.text
-    assert "Role: admin" in page.text
+    assert "Role: Administrator" in page.text
+    assert "Vai trò: Quản trị viên" in client.get("/admin/audit?lang=vi").text
 
 
 def test_audit_page_escapes_what_visitors_typed(add_official, make_client) -> None:

@@ -305,6 +305,19 @@ def test_xlsx_has_the_same_header_and_rows(official) -> None:
     assert [row[0] for row in table[1:]] == [1, 2, 3]
 
 
+def test_xlsx_explains_its_columns_on_a_dictionary_sheet(official) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(official.get(f"{URL}/export.xlsx").content))
+    assert book.sheetnames == ["responses", "dictionary"]
+    header, *rows = [[cell.value or "" for cell in row] for row in book["dictionary"].iter_rows()]
+    found = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert list(found) == HEADER
+    assert (found["kenh"]["question_vi"], found["kenh"]["question_en"]) == (
+        "Kênh nộp hồ sơ", "Channel")
+    day = dt.date.fromisoformat(today()).strftime("%d/%m/%Y")
+    assert found["form_version"]["choices"] == (
+        f"{VERSION} = Phiên bản 1 (từ {day}) / Version 1 (from {day})")
+
+
 def test_xlsx_numbers_are_numeric_cells(official) -> None:
     first, second, third = workbook_rows(official.get(f"{URL}/export.xlsx").content)[1:]
     row = dict(zip(HEADER, first, strict=True))
@@ -553,6 +566,13 @@ def test_dictionary_lists_the_versions_of_each_column(versions) -> None:
     assert found["cu"]["versions"] == V1
     assert (found["cu"]["question_vi"], found["cu"]["question_en"]) == (
         "Câu hỏi cũ", "Old question")
+
+
+def test_dictionary_names_each_version_by_number_and_first_day(versions) -> None:
+    day = dt.date.fromisoformat(today()).strftime("%d/%m/%Y")
+    assert dictionary(versions)["form_version"]["choices"] == (
+        f"{V1} = Phiên bản 1 (từ {day}) / Version 1 (from {day}) | "
+        f"{V2} = Phiên bản 2 (từ {day}) / Version 2 (from {day})")
 
 
 # --- large exports -------------------------------------------------------------------

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from markupsafe import Markup
 
-from vnform.charts import Bar, bar_chart, column_chart, x_label_indices
+from vnform.charts import Bar, axis_floor, bar_chart, column_chart, x_label_indices
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -355,6 +355,21 @@ def test_a_column_chart_may_start_its_axis_above_zero() -> None:
 @pytest.mark.parametrize(("values", "floor"), [
     ([55.0, 66.0, None], 40.0), ([61.0], 50.0), ([25.0, 90.0], 0.0), ([None], 0.0), ([], 0.0)])
 def test_a_trend_of_shares_starts_at_a_round_ten_under_its_lowest(values, floor) -> None:
-    from vnform.views.admin import share_axis_floor
+    assert axis_floor(values) == floor
 
-    assert share_axis_floor(values) == floor
+
+@pytest.mark.parametrize(("values", "floor"), [
+    ([-35.0, 12.0], -50.0), ([-95.0], -100.0), ([5.0, 20.0], 0.0), ([45.0], 30.0)])
+def test_a_trend_of_nps_starts_under_zero_only_when_a_value_is(values, floor) -> None:
+    assert axis_floor(values, bottom=-100) == floor
+
+
+def test_a_column_chart_under_zero_marks_where_zero_is() -> None:
+    svg = str(column_chart([("10/2026", -30.0, "−30"), ("11/2026", 0.0, "0"),
+                            ("12/2026", 20.0, "+20")], title="NPS", id_prefix="n",
+                           max_value=100, max_display="+100", floor=-50, floor_display="−50"))
+    chart = ET.fromstring(svg)
+    assert {"−50", "0", "+100"} <= set(texts(chart, "vnf-axis"))
+    assert len(chart.findall(".//{*}line[@class='vnf-zero']")) == 1
+    heights = [float(h) for h in re.findall(r'class="vnf-column"[^>]*height="([\d.]+)"', svg)]
+    assert len(heights) == 3 and heights[0] < heights[1] < heights[2]  # a zero NPS is drawn

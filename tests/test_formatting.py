@@ -55,3 +55,11 @@ def test_dates_read_day_month_year() -> None:
     assert formatting.day("2026-11-27") == "27/11/2026"
     assert formatting.day("not a date") == "not a date"
     assert formatting.day(None) == ""
+
+
+@pytest.mark.parametrize(("stored", "vi", "en"), [
+    ("1500000", "1.500.000", "1,500,000"), ("12.5", "12,5", "12.5"), ("-7", "-7", "-7"),
+    ("0.125", "0,125", "0.125"), ("not a number", "not a number", "not a number")])
+def test_a_number_answer_keeps_every_digit_in_the_readers_writing(stored, vi, en) -> None:
+    assert formatting.stored_number(stored, "vi") == vi
+    assert formatting.stored_number(stored, "en") == en

@@ -212,8 +212,8 @@ def make_templates(directory: Path) -> Jinja2Templates:
 
 def _figure_filters() -> dict[str, Any]:
     """``{{ 3.64|decimal }}``, ``|integer``, ``|counted`` (a count as displayed, maybe
-    masked: ``< 5``), ``|percent``, ``|period``: figures in the page's language; a
-    missing figure reads "–"."""
+    masked: ``< 5``), ``|percent``, ``|period``, ``|stored_number`` (a number answer as
+    stored): figures in the page's language; a missing figure reads "–"."""
 
     def in_page_language(function: Any) -> Any:
         @jinja2.pass_context
@@ -229,6 +229,7 @@ def _figure_filters() -> dict[str, Any]:
         "decimal": formatting.decimal, "integer": formatting.integer,
         "counted": lambda value, lang: formatting.integers_in(str(value), lang),
         "percent": formatting.percent, "period": formatting.period,
+        "stored_number": formatting.stored_number,
     }.items()}
 
 

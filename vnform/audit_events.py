@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from vnform.i18n import N_
+from vnform import formatting
+from vnform.agencies import AgencyNames
+from vnform.i18n import N_, translations
 
 __all__ = ["EVENTS", "describe_details", "describe_event"]
 
@@ -43,7 +45,15 @@ DETAILS = {
     "token": N_("Token"), "via": N_("Through"), "lang": N_("Language"),
     "file": N_("File"), "complete": N_("Complete"), "headers": N_("Column headers"),
     "reference": N_("Reference"), "found": N_("Found"),
+    # the filters of an export
+    "since": N_("From"), "until": N_("To"), "language": N_("Language"),
+    "version": N_("Form version"), "segment": N_("Only those who answered"),
+    "flagged": N_("Automated submissions"),
 }
+ROLES = {"admin": N_("Administrator"), "publisher": N_("Publisher"), "editor": N_("Editor"),
+         "analyst": N_("Analyst")}
+CHANNELS = {"web": N_("the web pages"), "cli": N_("the command line"), "api": N_("the API")}
+LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def describe_event(action: str, gettext: Callable[[str], str]) -> str:
@@ -52,20 +62,37 @@ def describe_event(action: str, gettext: Callable[[str], str]) -> str:
     return gettext(words) if words else action
 
 
-def describe_details(details: Mapping[str, Any], gettext: Callable[[str], str]) -> str:
-    """The details as ``Name: value`` pairs; an empty list reads "none"."""
+def describe_details(details: Mapping[str, Any], lang: str,
+                     agencies: AgencyNames | None = None) -> str:
+    """The details as ``Name: value`` pairs in *lang*: counts grouped (``1.200``), days
+    as dd/mm/yyyy, agencies, roles and languages by name; an empty list reads "none"."""
+    gettext = translations(lang).gettext
     parts = []
     for key, value in sorted(details.items()):
         name = gettext(DETAILS[key]) if key in DETAILS else key
-        parts.append(f"{name}: {_value(value, gettext)}")
+        parts.append(f"{name}: {_value(key, value, lang, agencies or AgencyNames())}")
     return " · ".join(parts)
 
 
-def _value(value: Any, gettext: Callable[[str], str]) -> str:
+def _value(key: str, value: Any, lang: str, agencies: AgencyNames) -> str:
+    gettext = translations(lang).gettext
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(key, item, lang, agencies) for item in value) if value \
+            else gettext("none")
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
-    if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value) if value else gettext("none")
+    if isinstance(value, int):
+        return formatting.integer(value, lang)
     if value is None or value == "":
         return gettext("none")
-    return str(value)
+    text = str(value)
+    if key == "agencies":
+        return agencies.name(text, lang)
+    words = {"role": ROLES, "via": CHANNELS}.get(key, {})
+    if text in words:
+        return gettext(words[text])
+    if key in ("lang", "language"):
+        return LANGUAGES.get(text, text)
+    if key in ("since", "until"):
+        return formatting.day(text)
+    return text

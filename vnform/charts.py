@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-__all__ = ["Bar", "bar_chart", "column_chart", "x_label_indices"]
+__all__ = ["Bar", "axis_floor", "bar_chart", "column_chart", "x_label_indices"]
 
 WIDTH = 360  # viewBox width in user units; ~0.8 px per unit on a 320 px phone
 FONT_FAMILY = (
@@ -133,9 +133,10 @@ def column_chart(
     """Vertical columns over time, e.g. responses per day as ("27/11", 12, "12").
 
     With *max_value* (e.g. 100 for percentages) the columns are drawn against that top,
-    labelled *max_display*, rather than against the largest value. With a *floor* above
-    zero the axis starts there (labelled *floor_display*; the caller says so in *desc*),
-    so that close values show their differences.
+    labelled *max_display*, rather than against the largest value. With a *floor* other
+    than zero the axis starts there (labelled *floor_display*; the caller says so in
+    *desc*), so that close values show their differences; under zero (an NPS), a line
+    marks zero and negative values are drawn from the floor up.
 
     Draws a baseline, a dashed gridline at the largest value labelled with that point's
     ``display`` text, and at most ``MAX_X_LABELS`` x labels, evenly thinned so they never
@@ -145,7 +146,7 @@ def column_chart(
     if not points:
         return Markup("")
     labels = [_truncate(_clean(label), X_LABEL_MAX_CHARS) for label, _, _ in points]
-    values = [_number(value) for _, value, _ in points]
+    values = [_number(value, signed=floor < 0) for _, value, _ in points]
     displays = [_clean(display) for _, _, display in points]
     n = len(points)
 
@@ -158,7 +159,7 @@ def column_chart(
         peak = max((v for v in values if v is not None), default=0.0)
         peak_display = displays[values.index(peak)] if peak > 0 else ""
 
-    floor = max(0.0, min(float(floor), peak)) if peak > 0 else 0.0
+    floor = min(float(floor), peak) if peak > 0 else 0.0
     floor_text = _clean(floor_display or _n(floor)) if floor else "0"
     # Room for the longer axis label, measured generously: a cut label misleads.
     axis_width = max(_text_width(peak_display, axis_size),
@@ -188,8 +189,8 @@ def column_chart(
         centre = left + pitch * (i + 0.5)
         span = peak - floor
         height = (plot_height * (min(value, peak) - floor) / span
-                  if value and span > 0 and value > floor else 0.0)
-        if value and value > 0 and height < 1:
+                  if value is not None and span > 0 and value > floor else 0.0)
+        if value is not None and (value > 0 or floor < 0) and height < 1:
             height = 1.0  # a value at (or under) the floor still shows as a sliver
         if height:
             parts.append(
@@ -208,6 +209,14 @@ def column_chart(
         f'<line class="vnf-baseline" x1="{_n(axis_width)}" y1="{_n(baseline)}" '
         f'x2="{WIDTH}" y2="{_n(baseline)}" stroke="{TEXT_FILL}" stroke-width="1.5"/>'
     )
+    if floor < 0 < peak:  # an axis from below zero (an NPS): where zero is
+        zero = baseline - plot_height * -floor / (peak - floor)
+        parts.append(
+            f'<line class="vnf-zero" x1="{_n(axis_width)}" y1="{_n(zero)}" x2="{WIDTH}" '
+            f'y2="{_n(zero)}" stroke="{TEXT_FILL}" stroke-width="1"/>'
+            f'<text class="vnf-axis" x="{_n(axis_width - 6)}" y="{_n(zero + 5)}" '
+            f'font-size="{axis_size}" text-anchor="end">0</text>'
+        )
     for i in x_label_indices(n, label_width, right - left):
         parts.append(
             f'<text class="vnf-x-label" x="{_n(left + pitch * (i + 0.5))}" '
@@ -223,6 +232,17 @@ def column_chart(
         kind="vnf-column-chart",
         font_size=axis_size,
     )
+
+
+def axis_floor(values: Sequence[float | None], bottom: float = 0.0) -> float:
+    """Where a trend's axis starts: a round ten under the lowest value, so that 55–66 %
+    is not drawn as columns of one height; zero when a value is low anyway (from 0 to
+    30) or there is none; under zero (an NPS, whose *bottom* is −100) a round ten
+    under the lowest value."""
+    shown = [value for value in values if value is not None]
+    if not shown or 0 <= min(shown) < 30:
+        return 0.0
+    return float(max(bottom, (min(shown) - 10) // 10 * 10))
 
 
 def x_label_indices(count: int, label_width: float, plot_width: float) -> list[int]:
@@ -295,8 +315,9 @@ def _text_width(text: str, font_size: float) -> float:
     return len(text) * font_size * _CHAR_EM
 
 
-def _number(value: float | None) -> float | None:
-    """A finite, non-negative float, or None for masked or unusable values."""
+def _number(value: float | None, signed: bool = False) -> float | None:
+    """A finite float, non-negative unless *signed*, or None for masked or unusable
+    values."""
     if value is None:
         return None
     try:
@@ -305,7 +326,7 @@ def _number(value: float | None) -> float | None:
         return None
     if not math.isfinite(number):
         return None
-    return max(number, 0.0)
+    return number if signed else max(number, 0.0)
 
 
 def _n(number: float) -> str:

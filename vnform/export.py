@@ -147,9 +147,12 @@ async def jsonl_stream(cols: Sequence[Column], batches: Batches, *, labels: str 
 
 async def xlsx_stream(cols: Sequence[Column], batches: Batches, *, labels: str | None = None,
                       sheet_title: str = "responses",
+                      dictionary: Sequence[Sequence[str]] = (),
                       counted: Callable[[int], None] | None = None) -> AsyncIterator[bytes]:
     """An XLSX workbook built with openpyxl's write-only mode (rows go to a temporary
-    file, not memory), then sent in chunks. Numbers are numeric cells."""
+    file, not memory), then sent in chunks. Numbers are numeric cells. The rows of a
+    *dictionary* (:mod:`vnform.dictionary`) go on a second sheet, "dictionary", so that
+    the workbook explains its own columns."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -169,6 +172,10 @@ async def xlsx_stream(cols: Sequence[Column], batches: Batches, *, labels: str |
             sheet.append(row)
         if counted:
             counted(len(batch))
+    if dictionary:
+        explained = workbook.create_sheet(title="dictionary")
+        for cells in dictionary:
+            explained.append([_text_cell(explained, cell, WriteOnlyCell) for cell in cells])
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
         workbook.save(spool)
         spool.seek(0)
@@ -207,52 +214,11 @@ def _drain(buffer: io.StringIO) -> str:
     return text
 
 
-DICTIONARY_COLUMNS = ("column", "type", "question_vi", "question_en", "row_vi", "row_en",
-                      "choices", "versions")
-
-
-def dictionary_rows(cols: Sequence[Column]) -> list[list[str]]:
-    """The data dictionary: what every answer column holds, in each language."""
-    rows = [list(DICTIONARY_COLUMNS)]
-    fixed = {
-        "response_id": ("Số thứ tự phản hồi", "Response number"),
-        "submitted_at": ("Thời điểm gửi, giờ UTC (ISO 8601)", "Time submitted, UTC (ISO 8601)"),
-        "language": ("Ngôn ngữ biểu mẫu (vi, en)", "Language of the form (vi, en)"),
-        "form_version": ("Phiên bản biểu mẫu", "Version of the form definition"),
-    }
-    for name, (vi, en) in fixed.items():
-        rows.append([name, "meta", vi, en, "", "", "", ""])
-    for column in cols:
-        q = column.question
-        choices = " | ".join(
-            f"{c.value} = {_both(c.label)}" + (" (n/a)" if c.not_applicable else "")
-            for c in q.choices
-        )
-        rows.append([
-            column.key, q.type, q.label.get("vi"), q.label.get("en"),
-            column.row.label.get("vi") if column.row else "",
-            column.row.label.get("en") if column.row else "",
-            choices, " ".join(column.versions),
-        ])
-    return [[neutralise(cell) for cell in row] for row in rows]
-
-
 def in_language(text: Text, lang: str) -> str:
     """Form text in *lang*; interface texts (yes/no…) through the catalogue."""
     if not text.values and text.msgid:
         return translations(lang).gettext(text.msgid)
     return text.get(lang)
-
-
-def _both(text: Text) -> str:
-    vi, en = in_language(text, "vi"), in_language(text, "en")
-    return vi if vi == en else f"{vi} / {en}"
-
-
-def dictionary_csv(cols: Sequence[Column], excel: bool = False) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(dictionary_rows(cols))
-    return (BOM if excel else "") + buffer.getvalue()
 
 
 def file_name(form_id: str, day: dt.date, extension: str, suffix: str = "") -> str:

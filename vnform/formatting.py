@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import ROUND_HALF_UP, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-__all__ = ["day", "decimal", "integer", "integers_in", "percent", "period"]
+__all__ = ["day", "decimal", "integer", "integers_in", "percent", "period", "stored_number"]
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _QUARTER = re.compile(r"(\d{4})-Q([1-4])")
@@ -57,6 +57,19 @@ def percent(value: float, lang: str, digits: int = 1, *, sign: bool = False) -> 
     """A share in percentage points: ``58,8 %`` (vi, a no-break space), ``58.8%`` (en)."""
     number = decimal(value, lang, digits, sign=sign)
     return f"{number}\u00a0%" if lang == "vi" else f"{number}%"
+
+
+def stored_number(text: str, lang: str) -> str:
+    """A number as answers store it (``1500000``, ``12.5``) as the reader writes it
+    (``1.500.000``, ``12,5``), every digit kept; any other text is kept as it is."""
+    try:
+        number = Decimal(text)
+    except (InvalidOperation, ValueError, TypeError):
+        return str(text)
+    if not number.is_finite():
+        return str(text)
+    digits = max(0, -number.as_tuple().exponent)  # type: ignore[operator]
+    return decimal(number, lang, digits, trim=True)  # type: ignore[arg-type]
 
 
 def day(value: dt.date | str | None) -> str:

@@ -52,6 +52,7 @@ async def _export_async(args: argparse.Namespace) -> int:
 
     from vnform import export, store
     from vnform.datasets import export_columns
+    from vnform.dictionary import dictionary_csv, dictionary_rows
     from vnform.filters import Filters
 
     settings = settings_from_args(args)
@@ -66,7 +67,8 @@ async def _export_async(args: argparse.Namespace) -> int:
             return 1
         spec, cols = found
         if args.dictionary:
-            write_output(args.output, export.dictionary_csv(cols, excel=args.excel))
+            versions = await store.version_days(args.form_id, tz)
+            write_output(args.output, dictionary_csv(cols, versions, excel=args.excel))
             return 0
         labels = spec.languages[0] if args.labels else None
         rows = 0
@@ -81,7 +83,9 @@ async def _export_async(args: argparse.Namespace) -> int:
             return 2
         stream: AsyncIterator[str | bytes]
         if args.format == "xlsx":
-            stream = export.xlsx_stream(cols, batches, labels=labels, counted=count)
+            versions = await store.version_days(args.form_id, tz)
+            stream = export.xlsx_stream(cols, batches, labels=labels, counted=count,
+                                        dictionary=dictionary_rows(cols, versions))
         elif args.format == "csv":
             stream = export.csv_stream(cols, batches, excel=args.excel, labels=labels,
                                        counted=count)

@@ -22,6 +22,7 @@ from vnform.store import reading, sheets, tallies
 from vnform.store.database import (
     WRITE,
     Write,
+    aware,
     execute,
     on_sqlite,
     placeholders,
@@ -38,7 +39,7 @@ __all__ = [
     "CaseRated", "DraftState", "FormFull", "case_rated", "count_responses", "counts_by_form",
     "iter_responses", "response_where",
     "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
-    "version_dates",
+    "version_dates", "version_days",
     "submit", "submitted",
 ]
 
@@ -81,6 +82,13 @@ async def version_dates(form_id: str) -> list[tuple[str, dt.datetime]]:
     rows = await FormVersion.filter(form_id=form_id).order_by("id").values_list(
         "version", "created_at")
     return [(str(version), created) for version, created in rows]
+
+
+async def version_days(form_id: str, tz: ZoneInfo) -> list[tuple[str, dt.date]]:
+    """(version, the local day it was first served) of every version of a form, oldest
+    first."""
+    return [(version, aware(created).astimezone(tz).date())
+            for version, created in await version_dates(form_id)]
 
 
 async def count_responses(form_id: str) -> int:

@@ -23,6 +23,7 @@ from vnform.store.database import aware
 from vnform.store.responses import response_where
 from vnform.summary import number_stats, value_range
 from vnform.tallying import ANSWERED, RESPONSES
+from vnform.trends import trend_keys
 
 __all__ = [
     "FormActivity", "answered_count", "find_reference", "form_activity", "latest_texts",
@@ -49,11 +50,13 @@ async def form_activity(form_ids: Iterable[str], tz: ZoneInfo) -> dict[str, Form
 
 
 async def results(spec: FormSpec, filters: Filters) -> tallies.Figures:
-    """The figures of a results view: from the counters (numbers and dates from their
-    histograms), or counted live for a segment."""
+    """The figures of a results view, with the answers per day of its scale questions
+    (their trends): from the counters (numbers and dates from their histograms), or
+    counted live for a segment."""
+    keys = trend_keys(spec)
     if filters.segment:
-        return await segments.figures(spec, filters)
-    found = await tallies.figures(spec.id, filters)
+        return await segments.figures(spec, filters, keys)
+    found = await tallies.figures(spec.id, filters, keys)
     return replace(
         found,
         numbers={q.id: number_stats(found.counts.get(q.id, {}))

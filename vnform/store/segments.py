@@ -20,11 +20,13 @@ and how long it took.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from vnform.filters import Filters
 from vnform.forms.spec import FormSpec
-from vnform.sheets import ANSWERED, MARK_COLUMNS, Layout
+from vnform.sheets import ANSWERED, MARK_COLUMNS, MARKS, Layout
 from vnform.store import reading
 from vnform.store.sheets import number_column, sums_sql
 from vnform.store.tallies import Figures, key_filters
@@ -37,10 +39,10 @@ __all__ = ["figures"]
 PLANNER = ("enable_hashjoin = off", "enable_mergejoin = off")
 
 
-async def figures(spec: FormSpec, filters: Filters) -> Figures:
+async def figures(spec: FormSpec, filters: Filters, by_day: Sequence[str] = ()) -> Figures:
     """The figures of the responses of *spec* in *filters*' segment (and its dates,
-    language and version), as of one moment: a few statements, none that sorts the
-    segment's answers."""
+    language and version), with the answers per day of the answer keys *by_day*, as of
+    one moment: a few statements, none that sorts the segment's answers."""
     assert filters.segment is not None
     question, value = filters.segment
     clauses, narrowed_params = key_filters(filters, "p.")
@@ -80,7 +82,29 @@ async def figures(spec: FormSpec, filters: Filters) -> Figures:
                     f"SELECT p.{column} {sql} AND p.{column} IS NOT NULL "
                     f"ORDER BY p.{column} LIMIT ? OFFSET ?", [*params, 2 - n % 2, (n - 1) // 2])
                 medians[key] = sum(float(v) for (v,) in middle) / len(middle)
-    return _figures(totals, medians, days, derived)
+        per_day: dict[str, dict[dt.date, dict[str, int]]] = {}
+        for part in range(layout.parts):
+            marks = _day_marks(layout, part, frozenset(by_day))
+            if not marks:
+                continue
+            sql, params = base(part)
+            rows = await read(f"SELECT p.day, {', '.join(f'SUM(p.{c})' for c, _m in marks)} "
+                              f"{sql} GROUP BY p.day", params)
+            for day, *sums in rows:
+                for (_column, (key, value)), n in zip(marks, sums, strict=True):
+                    if n and day:
+                        per_day.setdefault(key, {}).setdefault(
+                            dt.date.fromisoformat(str(day)), {})[value] = int(n)
+    return replace(_figures(totals, medians, days, derived), by_day=per_day)
+
+
+def _day_marks(layout: Layout, part: int, keys: frozenset[str]
+               ) -> list[tuple[str, tuple[str, str]]]:
+    """The value marks (column, (key, value)) of one part of the sheets that belong to
+    *keys*."""
+    return [(MARK_COLUMNS[i], mark)
+            for i, mark in enumerate(layout.marks[part * MARKS:(part + 1) * MARKS])
+            if mark[0] in keys and mark[1] != ANSWERED]
 
 
 #: From this share of the form's responses on, a segment's sheets are read in one

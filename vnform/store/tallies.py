@@ -266,6 +266,9 @@ class Figures:
     numbers: dict[str, NumberStats] = field(default_factory=dict)
     #: How many answered each date question, the earliest and the latest.
     dates: dict[str, tuple[int, str | None, str | None]] = field(default_factory=dict)
+    #: Answers per local day and value of the answer keys asked for (the trends of
+    #: scale questions): key -> day -> value -> n.
+    by_day: dict[str, dict[dt.date, dict[str, int]]] = field(default_factory=dict)
 
 
 def key_filters(filters: Filters, prefix: str = "") -> tuple[list[str], list[Any]]:
@@ -288,9 +291,10 @@ def where(form_id: str, filters: Filters) -> tuple[str, list[Any]]:
     return " AND ".join(["form_id = ?", *clauses]), [form_id, *params]
 
 
-async def figures(form_id: str, filters: Filters) -> Figures:
-    """The figures of *form_id* under *filters* (without a segment): two statements,
-    whatever the number of responses."""
+async def figures(form_id: str, filters: Filters, by_day: Sequence[str] = ()) -> Figures:
+    """The figures of *form_id* under *filters* (without a segment), with the answers
+    per day of the answer keys *by_day*: three statements, whatever the number of
+    responses."""
     if filters.segment:
         raise ValueError("a segment is counted live: vnform.store.segments")
     selected, params = where(form_id, filters)
@@ -312,8 +316,19 @@ async def figures(form_id: str, filters: Filters) -> Figures:
         if question != CASES or value == ANSWERED:
             # An answer key's counters add up to those who answered it.
             answered[question] = answered.get(question, 0) + int(n)
+    per_day: dict[str, dict[dt.date, dict[str, int]]] = {}
+    if by_day:
+        daily = await reading.fetch(
+            f"SELECT question, day, value, SUM(n) FROM tally WHERE {selected} "
+            f"AND question IN ({', '.join('?' * len(by_day))}) AND value <> ? "
+            "GROUP BY question, day, value", [*params, *by_day, ANSWERED])
+        for question, day, value, n in daily:
+            if int(n):
+                per_day.setdefault(question, {}).setdefault(
+                    dt.date.fromisoformat(day), {})[value] = int(n)
     return Figures(responses, counts, {k: n for k, n in answered.items() if n},
-                   [(dt.date.fromisoformat(day), int(n)) for day, n in days if int(n)])
+                   [(dt.date.fromisoformat(day), int(n)) for day, n in days if int(n)],
+                   by_day=per_day)
 
 
 async def recent_responses(form_ids: Sequence[str], since: dt.date) -> dict[str, int]:

@@ -15,7 +15,9 @@ from starlette.responses import Response, StreamingResponse
 
 from vnform import audit_events, charts, export, formatting, qrcodes, references, reports, store
 from vnform.agencies import AgencyNames
+from vnform.comparison import comparisons
 from vnform.datasets import export_columns, form_versions
+from vnform.dictionary import dictionary_csv, dictionary_rows, version_name
 from vnform.filters import Filters, masked, parse_filters, segment_questions
 from vnform.forms.spec import TEXT_TYPES, FormSpec, Text
 from vnform.headline import Figure, headline
@@ -31,6 +33,7 @@ from vnform.summary import choice_results
 from vnform.turns import give_way
 from vnform.views.auth import admins_only, client_address, signed_in
 from vnform.views.render import page_language, path_for, public_url, render
+from vnform.views.trend_charts import question_trends
 
 TEXTS_ON_DASHBOARD = 5
 TEXTS_PER_PAGE = 25
@@ -50,13 +53,8 @@ def _visible_forms(request: Request) -> list[FormSpec]:
 
 async def _version_names(spec: FormSpec, lang: str, tz: Any) -> dict[str, str]:
     """Each version of the form as officials read it: "Version 3 (from 12/11/2026)"."""
-    _ = translations(lang).gettext
-    names = {}
-    for number, (version, created) in enumerate(await store.version_dates(spec.id), 1):
-        moment = created if created.tzinfo else created.replace(tzinfo=dt.UTC)
-        names[version] = _("Version %(n)s (from %(date)s)") % {
-            "n": number, "date": moment.astimezone(tz).strftime("%d/%m/%Y")}
-    return names
+    return {version: version_name(number, since, lang) for number, (version, since)
+            in enumerate(await store.version_days(spec.id, tz), 1)}
 
 
 def _form(request: Request) -> FormSpec:
@@ -114,6 +112,7 @@ async def index(request: Request) -> Response:
     return await _page(request, "admin/index.html", page_context(
         request, forms=forms, activity=activity, empty=store.FormActivity(),
         designs=designs, from_files=request.state.registry.from_files,
+        registry_forms=request.state.registry.forms,
     ), lang=lang)
 
 
@@ -140,19 +139,22 @@ async def dashboard(request: Request) -> Response:
          for day, value, shown in day_counts],
         title=_("Responses per day"), id_prefix="chart-days",
     )
+    names = {key: (result.question.label.get(lang)
+                   + (f" – {result.row.label.get(lang)}" if result.row else ""))
+             for key, result in results.items()}
     bar_charts = {
         key: charts.bar_chart(
             [charts.Bar(line.label.get(lang) if line.label.values
                         else _(line.label.msgid or line.value),
                         line.count.value, _bar_text(line.count, lang))
              for line in result.lines],
-            title=(result.question.label.get(lang)
-                   + (f" – {result.row.label.get(lang)}" if result.row else "")),
-            id_prefix=f"chart-{key.replace('.', '-').replace('_', '-')}",
+            title=names[key], id_prefix=f"chart-{key.replace('.', '-').replace('_', '-')}",
             max_value=(result.answered.value or None),
         )
         for key, result in results.items()
     }
+    trends = question_trends(spec, found, lang, min_n=request.state.settings.indicator_min_n,
+                             minimum=minimum, active=filters.active, label=names)
     filtered_total = masked(found.responses, minimum, filters.active)[1]
     quarter = period_of(dt.datetime.now(tz).date(), "quarter")
     own: list[dict[str, Any]] = []
@@ -174,7 +176,8 @@ async def dashboard(request: Request) -> Response:
         headline=figures, previous_quarter=quarter.shifted(-1),
         headline_names={f.indicator: _dimension_name(f.indicator, lang) for f in figures},
         indicator_min_n=min_n, survey_url=_survey_url(request, spec),
-        results_url=_results_url(request, filters),
+        results_url=_results_url(request, filters), trends=trends,
+        comparisons=comparisons(spec, found.counts, minimum, filters.active),
     ), lang=lang)
 
 
@@ -362,7 +365,7 @@ def _indicator_sections(by_period: dict[str, list[dict[str, object]]], history: 
             (formatting.period(t["label"], lang), t["value"],
              "–" if t["value"] is None else formatting.percent(t["value"], lang))
             for t in trend]
-        floor = share_axis_floor([t["value"] for t in trend])
+        floor = charts.axis_floor([t["value"] for t in trend])
         desc = _("A period without a column has no figure: no answers, or too few to show.")
         if floor:
             desc += " " + _("The axis starts at %(floor)s, not at zero, to show the "
@@ -378,16 +381,6 @@ def _indicator_sections(by_period: dict[str, list[dict[str, object]]], history: 
         )
         section["rows"].append(row)
     return list(sections.values())
-
-
-def share_axis_floor(values: list[float | None]) -> float:
-    """Where a trend of shares starts its axis: a round ten under the lowest share, so
-    that 55–66 % is not drawn as five columns of the same height; zero when a share is
-    low anyway (under 30 %) or there is none."""
-    shown = [value for value in values if value is not None]
-    if not shown or min(shown) < 30:
-        return 0.0
-    return float(max(0, int((min(shown) - 10) // 10 * 10)))
 
 
 def _bar_text(count: Any, lang: str) -> str:
@@ -483,7 +476,9 @@ async def download(request: Request) -> Response:
             elif fmt == "jsonl":
                 stream = export.jsonl_stream(cols, batches, labels=labels, counted=count)
             else:
-                stream = export.xlsx_stream(cols, batches, labels=labels, counted=count)
+                versions = await store.version_days(spec.id, request.state.tz)
+                stream = export.xlsx_stream(cols, batches, labels=labels, counted=count,
+                                            dictionary=dictionary_rows(cols, versions))
             async for chunk in stream:
                 yield chunk
             complete = True
@@ -505,7 +500,8 @@ async def dictionary(request: Request) -> Response:
     assert found is not None
     name = export.file_name(spec.id, dt.datetime.now(request.state.tz).date(), "csv",
                             "-dictionary")
-    return Response(export.dictionary_csv(found[1], excel=True),
+    versions = await store.version_days(spec.id, request.state.tz)
+    return Response(dictionary_csv(found[1], versions, excel=True),
                     media_type=export.MEDIA_TYPES["csv"], headers=_attachment(name))
 
 
@@ -549,6 +545,9 @@ async def audit(request: Request) -> Response:
         request, action=action,
         events=[(code, _(words)) for code, words in audit_events.EVENTS.items()],
         entries=[(entry, audit_events.describe_event(entry.action, _),
-                  audit_events.describe_details(entry.details, _)) for entry in entries],
+                  audit_events.describe_details(entry.details, lang,
+                                                request.state.agency_names))
+                 for entry in entries],
+        form_titles={form_id: spec.title for form_id, spec in request.state.registry.forms.items()},
         next_before=entries[-1].id if len(entries) == 100 else None,
     ), lang=lang)
