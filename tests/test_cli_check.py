@@ -17,7 +17,7 @@ id: gop-y
 title: Góp ý
 agency: ubnd
 questions:
-  - {id: gop_y, type: textarea, label: Góp ý}
+  - {id: gop_y, type: textarea, label: Góp ý, personal_data: none}
 """
 
 BROKEN = """
@@ -30,6 +30,7 @@ questions:
     label: Kênh
   - id: ly_do
     type: textarea
+    personal_data: none
     label: Lý do
     show_if: kenh == "online"
 """
@@ -39,7 +40,7 @@ id: canh-bao
 title: {vi: Cảnh báo, en: Warning}
 agency: ubnd
 questions:
-  - {id: a, type: text, label: A}
+  - {id: a, type: text, label: A, personal_data: none}
 """
 
 
@@ -83,8 +84,8 @@ def test_problems_of_a_file_are_all_listed_in_order(
         agency: ubnd
         questions:
           - {id: kenh, type: single_choice, label: Kênh, choices: [{value: online, label: A}]}
-          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh = "online"}
-          - {id: kenh, type: text, label: Kênh khác}
+          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh = "online", personal_data: none}
+          - {id: kenh, type: text, label: Kênh khác, personal_data: none}
         """)
     code, out, err = run(capsys, str(path))
     assert code == 1
@@ -105,8 +106,8 @@ def test_a_missing_required_key_hides_no_other_problem(
           muc_do: [{value: tot, label: Tốt}]
         questions:
           - {id: kenh, type: single_choice, label: Kênh, choices: kenh_list}
-          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh = "online"}
-          - {id: kenh, type: text, label: Kênh khác}
+          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh = "online", personal_data: none}
+          - {id: kenh, type: text, label: Kênh khác, personal_data: none}
           - {id: hai_long, type: likret, label: Hài lòng, choices: muc_do}
           - {id: tuoi, type: integer, label: Tuổi, validate: {min: 60, max: 18}}
         """)
@@ -132,8 +133,8 @@ def test_a_question_of_the_wrong_shape_is_not_judged_again_through_its_uses(
         agency: ubnd
         questions:
           - {id: kenh, type: single_choise, label: Kênh, choices: [{value: web, label: Web}]}
-          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh == "online"}
-          - {id: ghi_chu, type: text, label: Ghi chú, colour: red, show_if: ly_do == "x"}
+          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh == "online", personal_data: none}
+          - {id: ghi_chu, type: text, label: Ghi chú, colour: red, show_if: ly_do == "x", personal_data: none}
         """)
     code, out, _ = run(capsys, str(path))
     assert code == 1

@@ -66,6 +66,9 @@ def test_no_code_shows_on_a_vietnamese_officials_page(add_official, make_client,
         assert first, form_id
         pages += [f"/admin/forms/{form_id}", f"/admin/forms/{form_id}/responses",
                   first.group(1)]
+        pages += [f"/admin/forms/{form_id}/texts/{question.id}"
+                  for question in Registry.load(DEMO_FORMS).forms[form_id].questions
+                  if question.type in ("text", "textarea")][:1]
     wanted = codes()
     shown: dict[str, set[str]] = {}
     for url in pages:

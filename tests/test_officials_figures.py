@@ -95,3 +95,23 @@ def test_the_results_page_groups_the_total_and_writes_shares_its_way(official,
         assert all(re.fullmatch(r"\d+,\d\u00a0%", share) for share in shares), shares
     else:
         assert all(re.fullmatch(r"\d+\.\d%", share) for share in shares), shares
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_text_answers_page_groups_its_count(official, lang, rows) -> None:
+    ((answered,),) = rows("select count(*) from answer where question = 'gop_y'")
+    assert answered > 0
+    page = official.get(f"/admin/forms/{FORM}/texts/gop_y?lang={lang}")
+    grouped = f"{answered:,}".replace(",", "." if lang == "vi" else ",")
+    assert {"vi": f"Số người trả lời: {grouped}", "en": f"Answered by {grouped}"}[lang] \
+        in html.unescape(page.text)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_response_shows_its_time_day_first_and_its_language_by_name(official,
+                                                                      lang) -> None:
+    page = official.get(f"/admin/forms/{FORM}/responses/1?lang={lang}")
+    facts = dict(re.findall(r"<div><dt>(.*?)</dt><dd>(.*?)</dd></div>", page.text))
+    submitted = facts[{"vi": "Thời điểm gửi", "en": "Submitted"}[lang]]
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2}", submitted), submitted
+    assert facts[{"vi": "Ngôn ngữ", "en": "Language"}[lang]] in ("Tiếng Việt", "English")

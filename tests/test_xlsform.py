@@ -62,7 +62,10 @@ def converted() -> Any:
 @pytest.fixture(scope="module")
 def form(converted) -> Any:
     loaded = load_text(converted.source, "khao-sat.yaml")
-    assert loaded.problems == []
+    # XLSForm cannot say which answers are personal data: the official says it after the
+    # import, as the warnings on free text ask.
+    assert [p for p in loaded.problems
+            if not p.message.startswith("free text may carry personal data")] == []
     assert loaded.spec is not None
     return loaded.spec
 

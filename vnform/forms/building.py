@@ -27,6 +27,9 @@ __all__ = ["QUESTION_KEYS", "build", "build_from_definition", "version_of"]
 QUESTION_KEYS = ("pages", "questions", "choice_lists")
 
 YES_NO = (Choice("yes", Text(msgid=N_("Yes"))), Choice("no", Text(msgid=N_("No"))))
+#: The standard wording of the consent to be contacted again (``contact_consent: true``).
+CONTACT_CONSENT = Text(msgid=N_(
+    "I agree to be contacted again about my answers, using the contact details I gave."))
 NPS_LABELS = (Text(msgid=N_("Not at all likely")), Text(msgid=N_("Extremely likely")))
 
 
@@ -68,6 +71,11 @@ def build(model: schema.FormFile, data: dict[str, Any], source: str = "") -> For
         review=model.review,
         estimated_minutes=model.estimated_minutes,
         thank_you=Text.of(model.thank_you, langs),
+        purpose=Text.of(model.purpose, langs),
+        controller=Text.of(model.controller, langs),
+        retention_days=model.retention_days,
+        contact_consent=(CONTACT_CONSENT if model.contact_consent is True
+                         else Text.of(model.contact_consent or None, langs)),
         pages=pages,
         definition=definition,
         source=source,
@@ -135,6 +143,7 @@ def _question(
         show_if=expressions.parse(q.show_if) if q.show_if else None,
         indicator=q.indicator, rules=rules, autocomplete=q.autocomplete or _autocomplete(q.type),
         placeholder=Text.of(q.placeholder, langs),
+        personal_data=q.personal_data if q.personal_data != "none" else None,
     )
 
 

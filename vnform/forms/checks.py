@@ -201,7 +201,47 @@ class Checker:
                     self._question(q_path, q, earlier)
                 earlier[q.id] = Question_(q, p_path, stand_in)
         self._indicator_typos()
+        self._personal_data(earlier)
         return self.problems
+
+    def _personal_data(self, questions: dict[str, Question_]) -> None:
+        """A form that asks for personal data says why, who is responsible and for how
+        long (the citizens' notice); free text says whether it may hold any."""
+        m = self.model
+        self._texts((), m, ("purpose", "controller"))
+        if isinstance(m.contact_consent, str | dict):
+            self._text(("contact_consent",), "contact_consent", m.contact_consent)
+        personal = [q for q in questions.values()
+                    if q.question.personal_data in ("basic", "sensitive")]
+        for q in questions.values():
+            if q.question.type in TEXT_TYPES and q.question.personal_data is None \
+                    and not q.stand_in:
+                self.warn(self._question_path(q), f"free text may carry personal data: say "
+                          f"whether question '{q.question.id}' collects any with "
+                          "'personal_data: basic' (contact details, case codes, "
+                          "identifiers), 'sensitive' (health, beliefs, ethnicity…) or 'none'")
+        if not personal:
+            if m.contact_consent:
+                self.warn(("contact_consent",), "contact_consent asks to contact the "
+                          "citizen again, but no question collects contact details "
+                          "(personal_data: basic)")
+            return
+        first = personal[0].question.id
+        for key, what in (("purpose", "why the personal data is collected, per language"),
+                          ("controller", "the agency responsible for it"),
+                          ("retention_days", "how many days it is kept")):
+            if getattr(m, key) is None:
+                self.error((), f"question '{first}' collects personal data: the form needs "
+                           f"'{key}' ({what})")
+
+    def _question_path(self, q: Question_) -> Path_:
+        """Where question *q* is in the file."""
+        for p_path, page in self._page_paths():
+            if p_path == q.page_path:
+                for i, candidate in enumerate(page.questions):
+                    if candidate is q.question:
+                        return (*p_path, "questions", i)
+        return q.page_path
 
     def _stood_in(self, choice_list: str) -> bool:
         """Whether the choice list *choice_list* stands in for an unreadable one."""

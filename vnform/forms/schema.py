@@ -107,6 +107,10 @@ class Question(_Model):
     indicator: Identifier | None = Field(None, description="Indicator dimension it measures.")
     validate_: Validate | None = Field(None, alias="validate")
     autocomplete: str | None = Field(None, description="HTML autocomplete token, e.g. email.")
+    personal_data: Literal["none", "basic", "sensitive"] | None = Field(
+        None, description="Whether answers are personal data: basic (contact details, case "
+        "codes, identifiers), sensitive (health, beliefs, ethnicity and the like) or none. "
+        "`vnform check` warns on free text without it.")
     placeholder: Localized | None = None
 
 
@@ -164,6 +168,17 @@ class FormFile(_Model):
     composite: Composite | list[Composite] | None = Field(
         None, description="Composite indexes over the form's indicator dimensions."
     )
+    purpose: Localized | None = Field(
+        None, description="Why the form's personal data is collected, per language (shown "
+        "to citizens before those questions); needed when a question has personal_data.")
+    controller: Localized | None = Field(
+        None, description="The agency responsible for the personal data (its name).")
+    retention_days: int | None = Field(
+        None, ge=1, le=36500, description="Days personal-data answers are kept; then "
+        "`vnform purge` (and the daily job of `vnform serve`) erases them.")
+    contact_consent: bool | Localized | None = Field(
+        None, description="Ask a separate, optional consent to be contacted again (never "
+        "pre-ticked): true for the standard wording, or the wording per language.")
     choice_lists: dict[Identifier, list[Choice]] = Field(default_factory=dict)
     pages: list[Page] | None = None
     questions: list[Question] | None = Field(

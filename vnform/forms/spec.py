@@ -100,6 +100,8 @@ class Question:
     rules: Rules = Rules()
     autocomplete: str | None = None
     placeholder: Text | None = None
+    #: ``basic`` or ``sensitive`` when answers are personal data (else None).
+    personal_data: str | None = None
 
     @property
     def multiple(self) -> bool:
@@ -161,7 +163,23 @@ class FormSpec:
     review: bool = False
     estimated_minutes: int | None = None
     thank_you: Text | None = None
+    #: The personal-data notice: why, who is responsible, for how long (days).
+    purpose: Text | None = None
+    controller: Text | None = None
+    retention_days: int | None = None
+    #: The wording of the optional consent to be contacted again (None: not asked).
+    contact_consent: Text | None = None
     source: str = ""
+
+    @property
+    def personal_questions(self) -> tuple[Question, ...]:
+        """The questions whose answers are personal data."""
+        return tuple(q for q in self.questions if q.personal_data)
+
+    @property
+    def personal_columns(self) -> frozenset[str]:
+        """The answer keys that hold personal data."""
+        return frozenset(key for q in self.personal_questions for key in q.columns)
 
     @property
     def questions(self) -> Iterator[Question]:
