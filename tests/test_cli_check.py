@@ -133,14 +133,16 @@ def test_a_question_of_the_wrong_shape_is_not_judged_again_through_its_uses(
         agency: ubnd
         questions:
           - {id: kenh, type: single_choise, label: Kênh, choices: [{value: web, label: Web}]}
-          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh == "online", personal_data: none}
-          - {id: ghi_chu, type: text, label: Ghi chú, colour: red, show_if: ly_do == "x", personal_data: none}
+          - {id: ly_do, type: textarea, label: Lý do, show_if: kenh == "online",
+             personal_data: none}
+          - {id: ghi_chu, type: text, label: Ghi chú, colour: red, show_if: ly_do == "x",
+             personal_data: none}
         """)
     code, out, _ = run(capsys, str(path))
     assert code == 1
     assert out == [
         f"{path}:5:22: unknown question type 'single_choise' (did you mean 'single_choice'?)",
-        f"{path}:7:47: unknown key 'colour'",
+        f"{path}:8:47: unknown key 'colour'",
     ]
 
 

@@ -46,6 +46,19 @@ class Response(Model):
     #: The code the citizen reads on the thank-you page (vnform.references), for officials
     #: to find the response by. Not unique: 40 bits, and millions of responses.
     reference_code = fields.CharField(max_length=8, null=True)
+    #: The personal-data notice (a form with personal-data questions): consent given
+    #: (True), declined (False: nothing personal was stored) or not asked (None); the
+    #: SHA-256 of the notice's text the citizen read, and when.
+    consent = fields.BooleanField(null=True)
+    consent_notice = fields.CharField(max_length=64, null=True)
+    consent_at = fields.DatetimeField(null=True)
+    #: The separate, optional consent to be contacted again (None: not asked).
+    contact_consent = fields.BooleanField(null=True)
+    #: SHA-256 of the secret of the private link a citizen gets (/r/<reference>?k=<secret>).
+    link_hash = fields.CharField(max_length=64, null=True)
+    #: When its personal-data answers were erased (retention ended, or the citizen or an
+    #: official erased them); None while they are kept.
+    erased_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "response"
@@ -115,6 +128,8 @@ class User(Model):
     role = fields.CharField(max_length=16)
     agencies = fields.JSONField(default=list)
     disabled = fields.BooleanField(default=False)
+    #: May see personal-data answers unmasked (granted by an administrator).
+    personal_data = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
 
@@ -296,3 +311,20 @@ class TestResponse(Model):
 
     class Meta:
         table = "test_response"
+
+
+class JobRun(Model):
+    """One run of a daily job. The first process to insert (job, day) runs it, and the
+    others, in this or any other instance, find the row and do not."""
+
+    id = fields.BigIntField(primary_key=True)
+    job = fields.CharField(max_length=40)
+    day = fields.CharField(max_length=10)
+    started_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)
+    #: What it did, for the operator (counts only, never a value).
+    outcome = fields.JSONField(null=True)
+
+    class Meta:
+        table = "job_run"
+        unique_together = (("job", "day"),)

@@ -9,6 +9,7 @@ from vnform.store.audit import *  # noqa: F403
 from vnform.store.bulk import *  # noqa: F403
 from vnform.store.database import *  # noqa: F403
 from vnform.store.designs import *  # noqa: F403
+from vnform.store.erasure import *  # noqa: F403
 from vnform.store.failures import *  # noqa: F403
 from vnform.store.flagged import *  # noqa: F403
 from vnform.store.invitations import *  # noqa: F403

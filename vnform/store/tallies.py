@@ -415,10 +415,13 @@ class _Rule:
     rule: tallying.UnsatisfiedRule
 
 
-def recount_statements(sqlite: bool, form_id: str, day: str,
-                       rules: Sequence[_Rule]) -> list[tuple[str, list[Any]]]:
+def recount_statements(sqlite: bool, form_id: str, day: str, rules: Sequence[_Rule],
+                       responses: Sequence[int] = (), keys: Sequence[str] = (),
+                       ) -> list[tuple[str, list[Any]]]:
     """SELECTs giving the daily counters of *form_id* recounted from its raw responses
-    and answers, as tally rows (``?`` marks; *day* from :func:`day_sql`)."""
+    and answers, as tally rows (``?`` marks; *day* from :func:`day_sql`). With
+    *responses*, the counters of those responses only; with *keys*, those of their
+    answers to these answer keys only (no response or case counter)."""
     def grouped(inner: str) -> str:
         return (f"SELECT form_id, question, value, day, language, form_version, COUNT(*) "
                 f"FROM ({inner}) x GROUP BY {KEY}")
@@ -427,33 +430,47 @@ def recount_statements(sqlite: bool, form_id: str, day: str,
         return (f"SELECT form_id, question, value, day, language, form_version, SUM(c) "
                 f"FROM ({inner}) x GROUP BY {KEY} HAVING SUM(c) <> 0")
 
-    statements = [
-        (grouped(f"SELECT r.form_id, '{RESPONSES}' AS question, '' AS value, {day} AS day, "
-                 "r.language, r.form_version FROM response r WHERE r.form_id = ?"), [form_id]),
+    scope, scoped = "", []
+    if responses:
+        scope += f" AND r.id IN ({', '.join('?' * len(responses))})"
+        scoped += list(responses)
+    answer_scope, answer_scoped = scope, list(scoped)
+    if keys:
+        answer_scope += f" AND a.question IN ({', '.join('?' * len(keys))})"
+        answer_scoped += list(keys)
+    answers = [
         (grouped(f"SELECT r.form_id, a.question, a.value, {day} AS day, r.language, "
                  "r.form_version FROM answer a JOIN response r ON r.id = a.response_id "
-                 "WHERE a.form_id = ? AND r.form_id = ? AND a.value IS NOT NULL"),
-         [form_id, form_id]),
+                 f"WHERE a.form_id = ? AND r.form_id = ? AND a.value IS NOT NULL{answer_scope}"),
+         [form_id, form_id, *answer_scoped]),
         # Answered, less the values given: 1 - values, per response and key.
         (summed(f"SELECT r.form_id, a.question, '' AS value, {day} AS day, r.language, "
                 "r.form_version, 1 - COUNT(a.value) AS c FROM answer a JOIN response r "
-                "ON r.id = a.response_id WHERE a.form_id = ? AND r.form_id = ? "
+                f"ON r.id = a.response_id WHERE a.form_id = ? AND r.form_id = ?{answer_scope} "
                 "GROUP BY r.id, a.question, r.form_id, r.submitted_at, r.language, "
-                "r.form_version"), [form_id, form_id]),
+                "r.form_version"), [form_id, form_id, *answer_scoped]),
+    ]
+    if keys:
+        return answers
+    statements = [
+        (grouped(f"SELECT r.form_id, '{RESPONSES}' AS question, '' AS value, {day} AS day, "
+                 f"r.language, r.form_version FROM response r WHERE r.form_id = ?{scope}"),
+         [form_id, *scoped]),
+        *answers,
         (grouped(f"SELECT r.form_id, '{CASES}' AS question, '' AS value, {day} AS day, "
                  "r.language, r.form_version FROM response r "
-                 "WHERE r.form_id = ? AND r.case_code IS NOT NULL"), [form_id]),
+                 f"WHERE r.form_id = ? AND r.case_code IS NOT NULL{scope}"), [form_id, *scoped]),
     ]
     for item in rules:
-        keys, codes = sorted(item.rule.keys), sorted(item.rule.codes)
+        codes_of = sorted(item.rule.keys), sorted(item.rule.codes)
         statements.append((grouped(
             f"SELECT r.form_id, '{CASES}' AS question, '{UNSATISFIED}' AS value, "
             f"{day} AS day, r.language, r.form_version FROM response r "
             "WHERE r.form_id = ? AND r.form_version = ? AND r.case_code IS NOT NULL "
             "AND EXISTS (SELECT 1 FROM answer a WHERE a.response_id = r.id "
-            f"AND a.question IN ({', '.join('?' * len(keys))}) "
-            f"AND a.value IN ({', '.join('?' * len(codes))}))"),
-            [form_id, item.version, *keys, *codes]))
+            f"AND a.question IN ({', '.join('?' * len(codes_of[0]))}) "
+            f"AND a.value IN ({', '.join('?' * len(codes_of[1]))})){scope}"),
+            [form_id, item.version, *codes_of[0], *codes_of[1], *scoped]))
     return statements
 
 
@@ -531,16 +548,21 @@ async def verify(tz: ZoneInfo, form_ids: Iterable[str] | None = None,
                 [form_id])]
             versions = await _specs(run, form_id, (specs or {}).get(form_id))
             recounted = await _recount(run, sqlite, form_id, tz, versions)
-            found.extend(tallying.differences(kept, recounted))
+            erased = [(*row[:6], int(row[6])) for row in await run(
+                f"SELECT {KEY}, n FROM erased_tally WHERE form_id = ?", [form_id])]
+            # The counters keep the answers erased since they were counted.
+            found.extend(tallying.differences(kept, recounted + erased))
             found.extend(await _total_differences(run, form_id, tz))
             found.extend(await _sheet_differences(run, form_id, recounted))
     return found
 
 
 async def _total_differences(run: Any, form_id: str, tz: ZoneInfo) -> list[Difference]:
-    total = await run("SELECT COUNT(*), MAX(submitted_at) FROM response WHERE form_id = ?",
-                      [form_id])
-    count, newest = int(total[0][0]), aware(total[0][1])
+    total = await run("SELECT COUNT(*), MAX(submitted_at), (SELECT COALESCE(SUM(n), 0) "
+                      "FROM erased_tally WHERE form_id = ? AND question = ?) FROM response "
+                      "WHERE form_id = ?", [form_id, RESPONSES, form_id])
+    stored, newest, deleted = int(total[0][0]), aware(total[0][1]), int(total[0][2])
+    count = stored + deleted  # responses deleted since they were counted still count
     kept = await run("SELECT SUM(responses), MAX(last_at), MAX(CASE WHEN shard = 0 "
                      "THEN timezone END) FROM form_tally WHERE form_id = ?", [form_id])
     responses, last_at, zone = (int(kept[0][0]), aware(kept[0][1]), kept[0][2]) \
@@ -548,7 +570,8 @@ async def _total_differences(run: Any, form_id: str, tz: ZoneInfo) -> list[Diffe
     found = []
     if responses != count:
         found.append(Difference(form_id, "responses in all (form_tally)", responses, count))
-    if count and last_at != newest:
+    # A deleted response may have been the newest: the time of one kept is no later.
+    if stored and (last_at != newest if not deleted else last_at is None or last_at < newest):
         found.append(Difference(form_id, "time of the newest response (form_tally)",
                                 str(last_at), str(newest)))
     if count and zone != tz.key:
@@ -592,13 +615,23 @@ async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec
     for sql, params in recount_statements(sqlite, form_id, day,
                                           await _rules(run, form_id, specs)):
         await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) {sql}", params)
+    # Answers erased since they were counted still count (vnform.store.erasure); the
+    # migration that first counts the tallies runs before there are any.
+    erased = await _erased_kept(run, sqlite)
+    if erased:
+        await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} "
+                  f"FROM erased_tally WHERE form_id = ? ON CONFLICT ({KEY}, shard) "
+                  "DO UPDATE SET n = tally.n + excluded.n", [form_id])
+    deleted, deleted_params = (
+        (" + (SELECT COALESCE(SUM(n), 0) FROM erased_tally WHERE form_id = ? AND "
+         "question = ?)", [form_id, RESPONSES]) if erased else ("", []))
     # The whole count in shard 0, none in the others (their changes still count: the
     # sum of all changes only ever grows).
     await run("UPDATE form_tally SET responses = CASE WHEN shard = 0 THEN (SELECT COUNT(*) "
-              "FROM response WHERE form_id = ?) ELSE 0 END, last_at = CASE WHEN shard = 0 "
-              "THEN (SELECT MAX(submitted_at) FROM response WHERE form_id = ?) END, "
-              "changes = changes + 1, timezone = ? WHERE form_id = ?",
-              [form_id, form_id, tz.key, form_id])
+              f"FROM response WHERE form_id = ?){deleted} ELSE 0 END, "
+              "last_at = CASE WHEN shard = 0 THEN (SELECT MAX(submitted_at) FROM response "
+              "WHERE form_id = ?) END, changes = changes + 1, timezone = ? WHERE form_id = ?",
+              [form_id, *deleted_params, form_id, tz.key, form_id])
     layout = await sheets.layout_of(conn, form_id)
     for spec in specs.values():
         layout = extended(layout, spec)
@@ -606,6 +639,14 @@ async def _rebuild_form(conn: Any, form_id: str, tz: ZoneInfo, current: FormSpec
               [layout.to_json(), form_id])
     await sheets.rebuild_sheets(conn, form_id, layout,
                                 lambda moment: tallying.local_day(moment, tz))
+
+
+async def _erased_kept(run: Any, sqlite: bool) -> bool:
+    """Whether the database has the table of erased answers' counts (migration 0008)."""
+    if sqlite:
+        return bool(await run("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                              "AND name = 'erased_tally'", []))
+    return (await run("SELECT to_regclass('erased_tally') IS NOT NULL", []))[0][0]
 
 
 async def _sheet_differences(run: Any, form_id: str, recounted: list[Row]) -> list[Difference]:

@@ -1,0 +1,136 @@
+"""Erasing personal answers and deleting responses: the rows go, the counts stay.
+
+Citizens answer a form with a personal-data question through its pages; the answers are
+then erased through the store, as the retention job, a citizen's private link and
+`vnform subject erase` do. The results page reads the same before and after, a recount
+of the raw rows agrees with the counters, and a rebuild of the counters changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import Citizen, Database, errors, sign_in, with_store
+
+from vnform import store
+
+OFFICIAL = "xoa.du.lieu@so.gov.vn"
+URL = "/admin/forms/lien-he"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+FORM = """
+id: lien-he
+title: {vi: Liên hệ lại, en: Contact}
+agency: so-thu
+languages: [vi, en]
+purpose: {vi: Liên hệ lại về hồ sơ., en: To contact you about your application.}
+controller: {vi: Sở Thu, en: Department}
+retention_days: 30
+questions:
+  - id: hai_long
+    type: rating
+    label: {vi: Hài lòng, en: Satisfied}
+  - id: dien_thoai
+    type: phone
+    label: {vi: Điện thoại, en: Phone}
+    personal_data: basic
+  - id: dan_toc
+    type: single_choice
+    label: {vi: Dân tộc, en: Ethnicity}
+    personal_data: sensitive
+    choices:
+      - {value: kinh, label: Kinh}
+      - {value: tay, label: Tày}
+  - id: gop_y
+    type: textarea
+    label: {vi: Góp ý, en: Comments}
+    personal_data: none
+"""
+ANSWERS = [
+    {"hai_long": "5", "dien_thoai": "0912345678", "dan_toc": "kinh", "gop_y": "Tốt"},
+    {"hai_long": "4", "dien_thoai": "0987654321", "dan_toc": "tay"},
+    {"hai_long": "2", "gop_y": "Chậm"},
+]
+
+
+@pytest.fixture
+def app(write_form, forms_dir, add_official, make_client) -> Any:
+    write_form(FORM)
+    add_official(OFFICIAL)
+    client = make_client(forms_dir)
+    for answers in ANSWERS:
+        client.cookies.clear()
+        citizen = Citizen(client)
+        assert citizen.open("/f/lien-he").status_code == 200
+        assert citizen.post("/f/lien-he", answers).status_code == 303, errors(citizen.page)
+    client.cookies.clear()
+    assert sign_in(client, OFFICIAL).status_code == 303
+    return client
+
+
+def results(client: Any) -> str:
+    """The figures of the results page: its main content without what changes on every
+    load (the share links) and without the latest text answers, which are answers, not
+    figures (an erased one is gone)."""
+    page = client.get(f"{URL}?lang=en").text
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    main = main.split('id="share-title"', 1)[0] + main.split('id="days-title"', 1)[1]
+    main = re.sub(r'<ul class="text-answers">.*?</ul>', "", main, flags=re.S)
+    main = re.sub(r'<p><a href="[^"]*/texts/[^"]*">See all .*?</p>', "", main)
+    return re.sub(r"\s+", " ", main)
+
+
+def erase(database: Database, work: Any) -> Any:
+    return with_store(database.url, work)
+
+
+def test_erased_personal_answers_are_gone_and_every_figure_stays(app, database,
+                                                                 rows) -> None:
+    before = results(app)
+    done = erase(database, lambda: store.erase_personal(
+        "lien-he", [1, 2], ["dien_thoai", "dan_toc"], TZ))
+    assert done == 2
+    assert rows("select response_id, question from answer where question in "
+                "('dien_thoai', 'dan_toc')") == []
+    assert rows("select count(*) from answer where response_id = 1") == [(2,)]  # the rest
+    assert [r[0] is not None for r in rows("select erased_at from response order by id")] \
+        == [True, True, False]
+    assert results(app) == before
+    assert database.verify() == []
+
+
+def test_a_rebuild_after_an_erasure_counts_the_erased_answers_still(app, database) -> None:
+    before = results(app)
+    erase(database, lambda: store.erase_personal("lien-he", [1], ["dien_thoai", "dan_toc"],
+                                                 TZ))
+    database.retally("lien-he")
+    assert results(app) == before
+    assert database.verify() == []
+
+
+def test_a_deleted_response_is_gone_and_still_counted(app, database, rows) -> None:
+    before = results(app)
+    assert erase(database, lambda: store.delete_responses("lien-he", [2], TZ)) == 1
+    assert rows("select id from response order by id") == [(1,), (3,)]
+    assert rows("select count(*) from answer where response_id = 2") == [(0,)]
+    assert rows("select count(*) from answer_sheet where response_id = 2") == [(0,)]
+    assert results(app) == before
+    assert database.verify() == []
+    database.retally("lien-he")
+    assert results(app) == before
+
+
+def test_a_segment_counted_live_sees_only_what_is_still_stored(app, database) -> None:
+    erase(database, lambda: store.erase_personal("lien-he", [1, 2], ["dan_toc"], TZ))
+    page = app.get(f"{URL}?lang=en&segment=dan_toc:kinh").text
+    assert '<p class="big-number">0</p>' in page
+
+
+def test_erasing_responses_of_another_form_erases_nothing(app, database, rows) -> None:
+    assert erase(database, lambda: store.delete_responses("autre", [1, 2], TZ)) == 0
+    assert erase(database, lambda: store.erase_personal("autre", [1], ["dien_thoai"],
+                                                        TZ)) == 0
+    assert rows("select count(*) from response") == [(3,)]

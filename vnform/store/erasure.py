@@ -1,0 +1,121 @@
+"""Erasing what citizens gave: their personal-data answers (when the form's retention
+ends, or on request) and whole responses (a citizen's deletion, an official's erasure on
+a citizen's request).
+
+The raw rows go; the counts they made stay. Before the rows are deleted, their counters
+(the recount of :mod:`vnform.store.tallies`, for those responses and answers only) are
+added to the ``erased_tally`` table, which a recount adds back: results, indicators and
+``vnform tallies verify`` agree before and after. Answer sheets (:mod:`vnform.sheets`)
+lose the erased answers, so a segment counted live sees only what is still stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from tortoise.transactions import in_transaction
+
+from vnform.sheets import DATE_COLUMNS, DATES, MARK_COLUMNS, MARKS, NUMBER_COLUMNS, NUMBERS
+from vnform.store import sheets
+from vnform.store.database import WRITE, aware, execute, on_sqlite, stored_time
+from vnform.store.tallies import COLUMNS, KEY, _rules, _specs, day_sql, recount_statements
+
+__all__ = ["delete_responses", "erase_personal"]
+
+#: Responses erased per statement (their ids are parameters).
+BATCH = 500
+
+
+async def erase_personal(form_id: str, response_ids: Sequence[int], keys: Sequence[str],
+                         tz: ZoneInfo) -> int:
+    """Erase the answers to *keys* (personal-data answer keys) of *response_ids*, and
+    mark those responses erased; returns how many responses were marked. Their counts
+    stay counted."""
+    done = 0
+    for start in range(0, len(response_ids), BATCH):
+        ids = list(response_ids[start:start + BATCH])
+        async with in_transaction(WRITE) as conn:
+            await sheets.hold_counts(conn, form_id)
+            run = partial(execute, conn)
+            ids = [row[0] for row in await run(
+                f"SELECT id FROM response WHERE form_id = ? AND id IN ({_marks(ids)})",
+                [form_id, *ids])]
+            if not ids:
+                continue
+            if keys:
+                await _keep_counts(conn, form_id, ids, tz, keys=keys)
+                await run(f"DELETE FROM answer WHERE form_id = ? AND response_id IN "
+                          f"({_marks(ids)}) AND question IN ({_marks(keys)})",
+                          [form_id, *ids, *keys])
+                await _clear_sheets(conn, form_id, ids, frozenset(keys))
+            await run(f"UPDATE response SET erased_at = ? WHERE id IN ({_marks(ids)})",
+                      [stored_time(conn, dt.datetime.now(dt.UTC)), *ids])
+            done += len(ids)
+    return done
+
+
+async def delete_responses(form_id: str, response_ids: Sequence[int], tz: ZoneInfo) -> int:
+    """Delete the responses *response_ids* of *form_id*, every answer with them; returns
+    how many there were. Their counts stay counted."""
+    done = 0
+    for start in range(0, len(response_ids), BATCH):
+        ids = list(response_ids[start:start + BATCH])
+        async with in_transaction(WRITE) as conn:
+            await sheets.hold_counts(conn, form_id)
+            run = partial(execute, conn)
+            ids = [row[0] for row in await run(
+                f"SELECT id FROM response WHERE form_id = ? AND id IN ({_marks(ids)})",
+                [form_id, *ids])]
+            if not ids:
+                continue
+            await _keep_counts(conn, form_id, ids, tz)
+            for table, column in (("answer_sheet", "response_id"), ("answer", "response_id"),
+                                  ("response", "id")):
+                await run(f"DELETE FROM {table} WHERE form_id = ? AND {column} IN "
+                          f"({_marks(ids)})", [form_id, *ids])
+            done += len(ids)
+    return done
+
+
+async def _keep_counts(conn: Any, form_id: str, ids: list[int], tz: ZoneInfo,
+                       keys: Sequence[str] = ()) -> None:
+    """Add the counters of responses *ids* (of their answers to *keys* only, when given)
+    to ``erased_tally``, counted as the tallies count them."""
+    run = partial(execute, conn)
+    sqlite = on_sqlite(conn)
+    span = await run(f"SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
+                     f"WHERE id IN ({_marks(ids)})", ids)
+    day = day_sql(sqlite, tz, aware(span[0][0]), aware(span[0][1]))
+    rules = [] if keys else await _rules(run, form_id, await _specs(run, form_id, None))
+    for sql, params in recount_statements(sqlite, form_id, day, rules, responses=ids,
+                                          keys=keys):
+        await run(f"INSERT INTO erased_tally ({', '.join(COLUMNS)}) SELECT * FROM ({sql}) c "
+                  f"WHERE 1 = 1 ON CONFLICT ({KEY}) DO UPDATE SET n = erased_tally.n + "
+                  "excluded.n", params)
+
+
+async def _clear_sheets(conn: Any, form_id: str, ids: list[int], keys: frozenset[str]) -> None:
+    """Empty the columns of *keys* on the answer sheets of responses *ids*."""
+    layout = await sheets.layout_of(conn, form_id)
+    cleared: dict[int, list[str]] = {}
+    for i, (key, _value) in enumerate(layout.marks):
+        if key in keys:
+            cleared.setdefault(i // MARKS, []).append(f"{MARK_COLUMNS[i % MARKS]} = 0")
+    for i, key in enumerate(layout.numbers):
+        if key in keys:
+            cleared.setdefault(i // NUMBERS, []).append(f"{NUMBER_COLUMNS[i % NUMBERS]} = NULL")
+    for i, key in enumerate(layout.dates):
+        if key in keys:
+            cleared.setdefault(i // DATES, []).append(f"{DATE_COLUMNS[i % DATES]} = NULL")
+    for part, assignments in cleared.items():
+        await execute(conn, f"UPDATE answer_sheet SET {', '.join(assignments)} WHERE "
+                            f"form_id = ? AND part = ? AND response_id IN ({_marks(ids)})",
+                      [form_id, part, *ids])
+
+
+def _marks(values: Sequence[Any]) -> str:
+    return ", ".join("?" * len(values))
