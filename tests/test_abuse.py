@@ -35,7 +35,7 @@ agency: so-tttt-ha-noi
 languages: [vi, en]
 questions:
   - {id: danh_gia, type: rating, label: {vi: Đánh giá, en: Rating}, required: true}
-  - {id: y_kien, type: textarea, label: {vi: Ý kiến, en: Comment}}
+  - {id: y_kien, type: textarea, label: {vi: Ý kiến, en: Comment}, personal_data: none}
 """
 TWO_PAGES = """
 id: hai-trang

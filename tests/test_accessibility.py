@@ -58,6 +58,13 @@ def thanks(page: Any) -> None:
     page.locator(".thanks, h1").first.wait_for()
 
 
+def private_link(page: Any) -> None:
+    """A citizen's own answers, opened from the thank-you page's private link."""
+    thanks(page)
+    page.locator(".private-link a").click()
+    page.locator("#delete").wait_for()
+
+
 def review(page: Any) -> None:
     """The check-your-answers page of the form that asks for one (review: true)."""
     page.goto(ALL_TYPES)
@@ -92,6 +99,7 @@ STATES: dict[str, Callable[[Any], None]] = {
     "every question type": plain(ALL_TYPES),
     "every question type, errors": all_types_error,
     "thank-you page": thanks,
+    "private link to one's answers": private_link,
     "review page": review,
     "closed form": plain("/f/da-dong"),
     "not found": plain("/f/khong-co"),

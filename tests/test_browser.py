@@ -77,6 +77,8 @@ def test_a_citizen_completes_the_multi_page_survey_with_the_mouse(page, site: Si
     page.locator("#question-lien_he").get_by_label("Yes").check()
     assert phone.is_visible()
     page.get_by_label("Contact phone number").fill("0912 345 678")
+    # The phone number is personal data: the notice before it asks for agreement.
+    page.get_by_label("I agree that the answers below are collected and used").check()
     page.get_by_label("Suggestions to improve the service").fill("Cần hướng dẫn rõ hơn")
     page.get_by_role("button", name="Submit").click()
 
@@ -410,10 +412,11 @@ def test_an_official_sees_a_problem_appear_as_they_type_previews_and_publishes(p
     source = page.locator("#source")
     source.click()
     page.keyboard.press("Control+End")
-    page.keyboard.type("  - {id: y_kien, type: textarea, label: Ý kiến, colour: red}\n")
+    page.keyboard.type("  - {id: y_kien, type: textarea, label: Ý kiến, personal_data: none, "
+                       "colour: red}\n")
     problem = page.locator("#live-problems li").first
     problem.wait_for()
-    assert problem.inner_text() == "line 10, column 49: unknown key 'colour'"
+    assert problem.inner_text() == "line 10, column 70: unknown key 'colour'"
     marked = page.locator("[data-gutter] .has-problem")  # and beside its line
     assert marked.all_inner_texts() == ["10"]
     problem.locator("a").click()  # the caret goes to the problem's place

@@ -193,7 +193,8 @@ def test_same_page_condition_makes_its_question_required_when_true(citizen: Citi
     citizen.open(SURVEY + "?lang=en")
     citizen.follow(citizen.post(SURVEY, FIRST_PAGE))
     citizen.follow(citizen.post(EXPERIENCE, {"hai_long": "4", "de_dang": "5"}))
-    page = citizen.post(VIEWS, {"lien_he": "yes"})
+    # The phone number is personal data: required once the citizen agreed to give it.
+    page = citizen.post(VIEWS, {"lien_he": "yes", "consent": "yes"})
     assert errors(page) == ["Enter an answer"]
 
 
@@ -259,7 +260,8 @@ def test_draft_is_removed_once_the_response_is_stored(citizen: Citizen, rows) ->
 def test_review_page_shows_answers_before_sending(citizen: Citizen, rows) -> None:
     form = "/f/tat-ca-loai-cau-hoi"
     citizen.open(form + "?lang=en")
-    citizen.follow(citizen.post(form, {"ho_ten": "Nguyễn Văn An"}))
+    # The full name is personal data: given with the citizen's agreement to the notice.
+    citizen.follow(citizen.post(form, {"ho_ten": "Nguyễn Văn An", "consent": "yes"}))
     citizen.follow(citizen.post(form + "/p/lua-chon", {"linh_vuc": "dat-dai", "da_dung": "no",
                                                         "kenh_thong_tin": "web"}))
     review = citizen.post(form + "/p/thang-do", {"hai_long": "4"})

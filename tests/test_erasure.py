@@ -49,9 +49,10 @@ questions:
     label: {vi: Góp ý, en: Comments}
     personal_data: none
 """
-ANSWERS = [
-    {"hai_long": "5", "dien_thoai": "0912345678", "dan_toc": "kinh", "gop_y": "Tốt"},
-    {"hai_long": "4", "dien_thoai": "0987654321", "dan_toc": "tay"},
+ANSWERS = [  # the first two agreed to the notice and gave personal data
+    {"hai_long": "5", "dien_thoai": "0912345678", "dan_toc": "kinh", "gop_y": "Tốt",
+     "consent": "yes"},
+    {"hai_long": "4", "dien_thoai": "0987654321", "dan_toc": "tay", "consent": "yes"},
     {"hai_long": "2", "gop_y": "Chậm"},
 ]
 

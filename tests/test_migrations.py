@@ -30,11 +30,43 @@ EXPECTED = [("token-aaaaaaaaaaaaaaaaaaaaaaaa", "y_kien", None, 'Đà Nẵng, "r�
             ("token-aaaaaaaaaaaaaaaaaaaaaaaa", "diem", "5", None)]
 
 
-async def _first_migration_only(url: str) -> None:
+async def _first_migration_only(url: str, target: str = "vnform.0001_initial") -> None:
     try:
-        await run_migrations(config=store.tortoise_config(url), target="vnform.0001_initial")
+        await run_migrations(config=store.tortoise_config(url), target=target)
     finally:
         await Tortoise.close_connections()
+
+
+#: An official's account as stored before personal-data access existed.
+OFFICIAL = ("insert into app_user (email, password_hash, role, agencies, disabled, "
+            "created_at) values ('can.bo@so.gov.vn', 'x', 'analyst', '[]', false, "
+            "'2026-01-02 03:04:05+00:00')")
+BEFORE_PERSONAL_DATA = "vnform.0007_reference_codes"
+
+
+def test_upgrading_sqlite_keeps_accounts_without_personal_data_access(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    url = f"sqlite://{path}"
+    asyncio.run(_first_migration_only(url, BEFORE_PERSONAL_DATA))
+    with sqlite3.connect(path) as db:
+        db.execute(OFFICIAL)
+    asyncio.run(store.prepare(url))
+    with sqlite3.connect(path) as db:
+        assert db.execute("select email, personal_data from app_user").fetchall() == [
+            ("can.bo@so.gov.vn", 0)]
+
+
+@pytest.mark.postgres
+def test_upgrading_postgres_keeps_accounts_without_personal_data_access() -> None:
+    with postgres_database() as name:
+        url = postgres_url(name)
+        asyncio.run(_first_migration_only(url, BEFORE_PERSONAL_DATA))
+        with postgres_connect(url) as db:
+            db.execute(OFFICIAL)
+        asyncio.run(store.prepare(url))
+        with postgres_connect(url) as db:
+            assert db.execute("select email, personal_data from app_user").fetchall() == [
+                ("can.bo@so.gov.vn", False)]
 
 
 def test_upgrading_sqlite_from_the_first_migration_keeps_the_answers(tmp_path: Path) -> None:

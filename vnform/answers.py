@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from vnform.forms.spec import TEXT_TYPES, FormSpec, Question
+from vnform.privacy import consent_of
 
 Answers = Mapping[str, "str | list[str]"]
 
@@ -21,10 +22,14 @@ def visible_questions(spec: FormSpec, answers: Answers) -> list[Question]:
 
     Conditions are evaluated in order, and a hidden question's answer counts as
     unanswered for the conditions after it (a condition only names earlier questions).
+    Personal-data questions are hidden once the citizen declined the form's notice.
     """
     seen: dict[str, str | list[str]] = {}
     shown: list[Question] = []
+    declined = consent_of(answers) is False
     for question in spec.questions:
+        if declined and question.personal_data:
+            continue
         if question.show_if is None or question.show_if.evaluate(seen):
             shown.append(question)
             for key in question.columns:

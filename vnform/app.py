@@ -28,7 +28,18 @@ from vnform.logs import RequestId
 from vnform.middleware import Admission, BodyLimit, CitizensFirst, SecurityHeaders
 from vnform.settings import Settings
 from vnform.turns import Citizens
-from vnform.views import admin, api, auth, builder, citizen, designer, errors, lookup, open_data
+from vnform.views import (
+    admin,
+    api,
+    auth,
+    builder,
+    citizen,
+    designer,
+    errors,
+    lookup,
+    open_data,
+    own,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -77,6 +88,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/f/{form_id}/p/{page_id}", citizen.page, methods=["GET", "POST"], name="page"),
         Route("/f/{form_id}/review", citizen.review, methods=["GET", "POST"], name="review"),
         Route("/f/{form_id}/thanks", citizen.thanks, name="thanks"),
+        Route("/r/{reference}", own.own_response, name="own_response"),
+        Route("/r/{reference}/answers.json", own.own_answers, name="own_answers"),
+        Route("/r/{reference}/delete", own.delete_own, methods=["POST"], name="own_delete"),
         Route("/healthz", citizen.health, name="health"),
         Route("/api/v1/indicators", api.indicators, name="api_indicators"),
         Route("/api/v1/invitations", api.invitations, methods=["POST"], name="api_invitations"),

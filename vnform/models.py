@@ -129,7 +129,7 @@ class User(Model):
     agencies = fields.JSONField(default=list)
     disabled = fields.BooleanField(default=False)
     #: May see personal-data answers unmasked (granted by an administrator).
-    personal_data = fields.BooleanField(default=False)
+    personal_data = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
 

@@ -26,8 +26,8 @@ from vnform.forms.spec import (
 
 __all__ = ["Checker", "did_you_mean", "shape_problems"]
 
-#: Names the pages post besides the answers.
-RESERVED_IDS = frozenset({"csrf_token"})
+#: Names the pages post besides the answers (the form, and the personal-data notice).
+RESERVED_IDS = frozenset({"csrf_token", "consent", "contact_consent"})
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:

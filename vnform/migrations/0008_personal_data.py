@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name='User',
             name='personal_data',
-            field=fields.BooleanField(default=False, description='May see personal-data answers unmasked (granted by an administrator).'),
+            field=fields.BooleanField(default=False, db_default=False, description='May see personal-data answers unmasked (granted by an administrator).'),
         ),
         ops.RunPython(create_erased_tally, drop_erased_tally),
     ]

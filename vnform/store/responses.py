@@ -18,6 +18,7 @@ from vnform.answers import AnswerRow, Answers, StoredResponse, answer_rows
 from vnform.filters import Filters
 from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FormVersion, Response
+from vnform.privacy import NOT_ASKED, Consent
 from vnform.store import reading, sheets, tallies
 from vnform.store.database import (
     WRITE,
@@ -36,7 +37,8 @@ from vnform.store.database import (
 ANSWER_COLUMNS = ("response_id", "form_id", "question", "value", "number", "text")
 
 __all__ = [
-    "CaseRated", "DraftState", "FormFull", "case_rated", "count_responses", "counts_by_form",
+    "CaseRated", "DraftState", "FormFull", "OwnResponse", "case_rated", "count_responses",
+    "counts_by_form", "own_response",
     "iter_responses", "response_where",
     "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
     "version_dates", "version_days",
@@ -49,8 +51,9 @@ _CLAIM = ('UPDATE "invitation" SET "used_at" = ? WHERE "id" = ? AND "form_id" = 
           'AND "case_code" = ? AND "used_at" IS NULL RETURNING "id"')
 #: Stores a response (its id back), with the reference code its citizen is shown.
 _INSERT_RESPONSE = ('INSERT INTO "response" ("form_id", "form_version", "token", "language", '
-                    '"submitted_at", "case_code", "reference_code") '
-                    'VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING "id"')
+                    '"submitted_at", "case_code", "reference_code", "consent", '
+                    '"consent_notice", "consent_at", "contact_consent", "link_hash") '
+                    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"')
 
 
 def _answer_write(response_id: int, form_id: str, rows: Iterable[AnswerRow]) -> Write:
@@ -89,6 +92,35 @@ async def version_days(form_id: str, tz: ZoneInfo) -> list[tuple[str, dt.date]]:
     first."""
     return [(version, aware(created).astimezone(tz).date())
             for version, created in await version_dates(form_id)]
+
+
+@dataclass(frozen=True)
+class OwnResponse:
+    """A response as its citizen's private link opens it."""
+
+    id: int
+    form_id: str
+    version: str
+    language: str
+    submitted_at: dt.datetime
+    consent: bool | None
+    contact_consent: bool | None
+    erased_at: dt.datetime | None
+
+
+async def own_response(code: str, link_hash: str) -> OwnResponse | None:
+    """The response of reference *code* whose private link's secret hashes to
+    *link_hash* (the writer's connection: a citizen's page)."""
+    rows = await execute(connections.get(WRITE),
+                         "SELECT id, form_id, form_version, language, submitted_at, consent, "
+                         "contact_consent, erased_at FROM response WHERE reference_code = ? "
+                         "AND link_hash = ?", [code, link_hash])
+    if not rows:
+        return None
+    (rid, form_id, version, language, at, consent, contact, erased), *_ = rows
+    return OwnResponse(int(rid), str(form_id), str(version), str(language), aware(at),
+                       None if consent is None else bool(consent),
+                       None if contact is None else bool(contact), aware(erased))
 
 
 async def count_responses(form_id: str) -> int:
@@ -158,7 +190,8 @@ async def case_rated(form_id: str, case_code: str) -> bool:
 async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                  counting: tallies.Counting, limit: int | None = None,
                  case_code: str | None = None,
-                 invitation_id: int | None = None) -> tuple[int, bool]:
+                 invitation_id: int | None = None, consent: Consent = NOT_ASKED,
+                 link_hash: str | None = None) -> tuple[int, bool]:
     """Store a response once per token: (response id, whether this call stored it).
 
     The response, its answers, its answer sheet and its tallies (counted by day in the
@@ -173,6 +206,10 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     both happen or neither. A case already rated with this form, or an invitation used
     meanwhile, raises :class:`CaseRated` and stores nothing; the unique (form, case)
     constraint decides between two submissions racing for one case.
+
+    *consent* is the citizen's answer to the form's personal-data notice, stored with
+    the response (and when it was given); *link_hash*, the SHA-256 of the secret of the
+    citizen's private link.
     """
     existing = await submitted(token)
     if existing is not None:
@@ -188,7 +225,9 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     at = stored_time(client, now)
     claim = None if invitation_id is None else (_CLAIM, [at, invitation_id, spec.id, case_code])
     head = (_INSERT_RESPONSE, [spec.id, spec.version, token, language, at, case_code,
-                               references.code_of(token)])
+                               references.code_of(token), consent.given, consent.notice,
+                               at if consent.given is not None else None, consent.contact,
+                               link_hash])
 
     def rows_of(response_id: int) -> list[Write]:
         # Last the counters, in the shard of the response, then the form's total, so that

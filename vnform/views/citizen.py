@@ -24,13 +24,14 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from vnform import csrf, references, store
+from vnform import csrf, privacy, references, store
 from vnform.answers import Answers, keep_visible, visible_questions
 from vnform.collation import sort_key
 from vnform.formbuild import PageForm, bind, validate
@@ -51,7 +52,7 @@ from vnform.navigation import (
 )
 from vnform.views import errors
 from vnform.views.auth import client_address
-from vnform.views.render import page_language, path_for, render
+from vnform.views.render import page_language, path_for, public_url, render
 
 log = logging.getLogger("vnform")
 
@@ -353,18 +354,59 @@ async def _same_as_stored(spec: FormSpec, current: Page, data: Any, response_id:
 def _validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, Any],
                    lang: str) -> tuple[PageForm, bool, dict[str, Any]]:
     """Validate a posted page; which of its questions show depends on its own answers,
-    so a first pass reads them and a second validates the questions shown."""
+    so a first pass reads them and a second validates the questions shown. On the page
+    of the personal-data notice, the citizen's answer to it decides whether its
+    questions show: declined, they are skipped and their answers dropped."""
     t = translations(lang)
+    notice_here = _notice_here(spec, current, answers)
+    if notice_here:
+        answers = _undecided(answers)
     form = bind(current, formdata=data)
     validate(form, current.questions, lang, t)
-    shown = shown_on(spec, current, without_page(answers, current) | form.clean)
+    decided: dict[str, str] = {}
+    given: list[Any] = []
+    if notice_here:
+        agreed = data.get(privacy.CONSENT_FIELD) == "yes"
+        # Answers to questions their conditions hide are dropped anyway, not asked about.
+        showing = shown_on(spec, current, without_page(answers, current) | form.clean)
+        given = [form[key] for q in showing if q.personal_data for key in q.columns
+                 if form.clean.get(key) not in (None, "", [])]
+        if agreed or not given:  # given without agreeing: asked again, nothing decided
+            decided = {privacy.CONSENT: "yes" if agreed else "no",
+                       privacy.CONSENT_PAGE: current.id}
+            if spec.contact_consent is not None:
+                decided[privacy.CONTACT] = \
+                    "yes" if agreed and data.get(privacy.CONTACT_FIELD) == "yes" else "no"
+            given = []
+    shown = shown_on(spec, current, without_page(answers, current) | form.clean | decided)
     # The second pass starts afresh on the same fields: binding them again (the costly
     # part of a submission) would give the same data.
     form.clean = {}
     for field in form:
         field.errors = []
     ok = validate(form, shown, lang, t)
-    return form, ok, without_page(answers, current) | form.clean
+    for field in given[:1]:
+        field.errors.append(t.gettext(
+            "To give this answer, tick the box above to agree to how it is used, or leave "
+            "it empty."))
+        ok = False
+    return form, ok, without_page(answers, current) | form.clean | decided
+
+
+def _undecided(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """*answers* without the citizen's answer to the personal-data notice."""
+    return {key: value for key, value in answers.items() if key not in privacy.DECISION}
+
+
+def _notice_here(spec: FormSpec, current: Page, answers: Mapping[str, Any]) -> bool:
+    """Whether *current* shows the personal-data notice: the first page that shows a
+    personal-data question before the citizen answered the notice, and afterwards the
+    page where they answered it (to change their mind)."""
+    if not spec.personal_questions:
+        return False
+    if privacy.consent_of(answers) is not None:
+        return answers.get(privacy.CONSENT_PAGE) == current.id
+    return any(q.personal_data for q in shown_on(spec, current, answers, live_only=False))
 
 
 def _check_all(spec: FormSpec, answers: Answers,
@@ -417,7 +459,8 @@ async def review(request: Request) -> Response:
     if request.method == "POST":
         try:
             return await _finish(request, spec, token, lang, answers,
-                                 flagged[0] if flagged is not None else None)
+                                 flagged[0] if flagged is not None else None,
+                                 decision=draft.answers)
         except TooManySubmissions:  # the answers wait in the draft meanwhile
             raise HTTPException(429, headers={
                 "Retry-After": str(int(RATE_WINDOW.total_seconds()))}) from None
@@ -435,16 +478,24 @@ async def review(request: Request) -> Response:
 async def thanks(request: Request) -> Response:
     spec = _public_form(request)
     lang = page_language(request, spec.languages)
-    receipt = request.session.get("done", {}).get(_key(request, spec))
-    return render(request, "thanks.html", {"spec": spec, "receipt": receipt},
+    key = _key(request, spec)
+    receipt = request.session.get("done", {}).get(key)
+    secret = request.session.get(LINKS, {}).get(key)
+    link = (public_url(request, path_for(request, "own_response", reference=receipt))
+            + f"?k={secret}") if receipt and secret else None
+    return render(request, "thanks.html", {"spec": spec, "receipt": receipt, "link": link},
                   lang=lang, languages=spec.languages)
 
 
 async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
-                  answers: Answers, suspect: str | None, checked: bool = False) -> Response:
+                  answers: Answers, suspect: str | None, checked: bool = False,
+                  decision: Answers | None = None) -> Response:
     """Store the response once every shown answer is valid against the form as it is now
     (*checked*: every answer was validated in this request, so is not cleaned again).
-    *suspect*: why the visit was marked automated on the server (the caller read it)."""
+    *suspect*: why the visit was marked automated on the server (the caller read it).
+    *decision*: the visit's answers holding its answer to the personal-data notice (by
+    default *answers*)."""
+    consent = _consent(spec, lang, answers if decision is None else decision)
     final, needs = (dict(answers), None) if checked else _check_all(spec, answers, lang)
     if needs is not None:
         await store.save_draft(token, spec, keep_visible(spec, answers), needs.index)
@@ -460,13 +511,18 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
         await store.flag_submission(spec, token, lang, final, reason)
         log.info("submission to %s kept apart as automated (%s)", spec.id, reason)
         return _to_thanks(request, spec, token)
+    if consent.given is False:  # declined: nothing personal is stored
+        final = {key: value for key, value in final.items()
+                 if key not in spec.personal_columns}
     mark = await _claim(request, spec)
     bound = _bound_invitation(request, spec, token)
+    secret = secrets.token_urlsafe(18)
     try:
         await store.submit(
             spec, token, lang, final, request.state.counting, limit=spec.max_responses,
             case_code=bound["case"] if bound else None,
-            invitation_id=bound["id"] if bound else None,
+            invitation_id=bound["id"] if bound else None, consent=consent,
+            link_hash=privacy.secret_hash(secret),
         )
     except BaseException as exc:
         if mark is not None:  # not stored: the claim is given back
@@ -478,12 +534,24 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
             # Another browser rated the case first; these answers are not stored.
             return _rated_page(request, spec, lang, status_code=409)
         raise
-    return _to_thanks(request, spec, token)
+    return _to_thanks(request, spec, token, secret)
+
+
+def _consent(spec: FormSpec, lang: str, decision: Answers) -> privacy.Consent:
+    """The visit's answer to the form's personal-data notice, as stored."""
+    if not spec.personal_questions:
+        return privacy.NOT_ASKED
+    given = privacy.consent_of(decision) is True
+    lines = privacy.notice(spec, lang, translations(lang).gettext,
+                           lambda text: text.get(lang))
+    contact = (decision.get(privacy.CONTACT) == "yes") if spec.contact_consent else None
+    return privacy.Consent(given, privacy.notice_hash(lines), contact and given)
 
 
 #: A field people never see or fill (hidden by the stylesheet, and from screen readers);
 #: programs that fill every field they find do.
 HONEYPOT_FIELD = "_website"  # "_": no question id can take it
+LINKS = "links"  # session key: {form key: the secret of the private link just made}
 STARTED = "started"  # session key: {form id: when this visit first saw the form (epoch s)}
 
 
@@ -497,7 +565,10 @@ def _too_fast(request: Request, spec: FormSpec) -> str | None:
     return None
 
 
-def _to_thanks(request: Request, spec: FormSpec, token: str) -> Response:
+def _to_thanks(request: Request, spec: FormSpec, token: str,
+               secret: str | None = None) -> Response:
+    """To the thank-you page, with the response's reference code (and, just stored, the
+    secret of the citizen's private link)."""
     tokens = request.session.get("tokens", {})
     key = _key(request, spec)
     if tokens.get(key) == token:
@@ -510,6 +581,10 @@ def _to_thanks(request: Request, spec: FormSpec, token: str) -> Response:
     done = request.session.get("done", {})
     done[key] = receipt_code(token)
     request.session["done"] = done
+    if secret is not None:
+        links = request.session.get(LINKS, {})
+        links[key] = secret
+        request.session[LINKS] = links
     started = request.session.get(STARTED, {})
     if started.pop(key, None) is not None:
         request.session[STARTED] = started
@@ -531,6 +606,10 @@ def receipt_code(token: str) -> str:
 def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, form: PageForm,
                  answers: Answers, token: str, returning: bool = False,
                  notice: str | None = None, every_question: bool = False) -> Response:
+    notice_here = _notice_here(spec, current, answers)
+    decision = answers
+    if notice_here:  # its questions show, whatever was answered to it before
+        answers = _undecided(answers)
     questions = (current.questions if every_question
                  else shown_on(spec, current, answers, live_only=False))
     items = [
@@ -561,7 +640,22 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
         "earlier_answers": earlier, "step": position, "steps": len(pages),
         "first": current.index == 0, "submits": submits, "returning": returning,
         "field_id": field_id, "notice": notice,
+        "privacy": _notice_view(spec, lang, items, decision) if notice_here else None,
     }, lang=lang, languages=spec.languages)
+
+
+def _notice_view(spec: FormSpec, lang: str, items: list[dict[str, Any]],
+                 decision: Answers) -> dict[str, Any] | None:
+    """What the page shows of the personal-data notice, before its first personal-data
+    question: its lines, and the citizen's answers to its boxes so far."""
+    before = next((item["q"].id for item in items if item["q"].personal_data), None)
+    if before is None:
+        return None
+    t = translations(lang)
+    return {"before": before,
+            "lines": privacy.notice(spec, lang, t.gettext, lambda text: text.get(lang)),
+            "agreed": privacy.consent_of(decision) is True,
+            "contact": decision.get(privacy.CONTACT) == "yes"}
 
 
 def field_id(field: Any) -> str:
