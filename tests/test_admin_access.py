@@ -880,9 +880,12 @@ def test_cli_lists_accounts_in_aligned_columns_under_a_header(add_official, cli)
     code, out, _err = cli("user", "list")
     assert code == 0
     assert out.splitlines() == [
-        "EMAIL                    ROLE     AGENCIES                            STATE",
-        "admin@so.gov.vn          admin    all                                 active",
-        "phan.tich@badinh.gov.vn  analyst  so-tttt-ha-noi,ubnd-phuong-ba-dinh  disabled",
+        "EMAIL                    ROLE     AGENCIES                            PERSONAL_DATA"
+        "  STATE",
+        "admin@so.gov.vn          admin    all                                 masked       "
+        "  active",
+        "phan.tich@badinh.gov.vn  analyst  so-tttt-ha-noi,ubnd-phuong-ba-dinh  masked       "
+        "  disabled",
     ]
 
 
@@ -890,8 +893,8 @@ def test_cli_list_splits_on_whitespace_into_its_columns(add_official, cli) -> No
     add_official(ANALYST, "analyst", "ubnd-phuong-ba-dinh", "so-tttt-ha-noi")
     _code, out, _err = cli("user", "list")
     assert [line.split() for line in out.splitlines()] == [
-        ["EMAIL", "ROLE", "AGENCIES", "STATE"],
-        [ANALYST, "analyst", "so-tttt-ha-noi,ubnd-phuong-ba-dinh", "active"],
+        ["EMAIL", "ROLE", "AGENCIES", "PERSONAL_DATA", "STATE"],
+        [ANALYST, "analyst", "so-tttt-ha-noi,ubnd-phuong-ba-dinh", "masked", "active"],
     ]
 
 
@@ -900,7 +903,7 @@ def test_cli_list_says_what_all_and_dash_mean_after_the_table(add_official, cli)
     _code, _out, err = cli("user", "list")
     assert err.splitlines() == [
         "vnform: 1 account(s); AGENCIES: whose forms the account sees (all: every agency, "
-        "as an admin; -: none, so no form)"]
+        "as an admin; -: none, so no form); PERSONAL_DATA: shown (or masked) to it"]
 
 
 def test_an_account_without_agencies_is_listed_with_a_dash() -> None:
@@ -908,15 +911,15 @@ def test_an_account_without_agencies_is_listed_with_a_dash() -> None:
     from vnform.cli.users import account_table
 
     assert account_table([Official(1, "a@so.gov.vn", "analyst")]) == [
-        "EMAIL        ROLE     AGENCIES  STATE",
-        "a@so.gov.vn  analyst  -         active",
+        "EMAIL        ROLE     AGENCIES  PERSONAL_DATA  STATE",
+        "a@so.gov.vn  analyst  -         masked         active",
     ]
 
 
 def test_cli_list_of_no_account_says_how_to_create_the_first(cli, database_url) -> None:
     code, out, err = cli("user", "list")
     assert code == 0
-    assert out.splitlines() == ["EMAIL  ROLE  AGENCIES  STATE"]
+    assert out.splitlines() == ["EMAIL  ROLE  AGENCIES  PERSONAL_DATA  STATE"]
     assert "vnform: no official account yet" in err
     assert f" user add you@agency.gov.vn --role admin --db {database_url}\n" in err
 

@@ -97,8 +97,8 @@ def test_the_version_column_names_each_version_code(spec) -> None:
 
 def test_the_dictionary_csv_has_a_rules_column_per_language(spec) -> None:
     text = dictionary_csv(columns(spec), excel=True)
-    assert text.startswith("\ufeffcolumn,type,question_vi,question_en,row_vi,row_en,choices,"
-                           "rules_vi,rules_en,versions\r\n")
+    assert text.startswith("\ufeffcolumn,type,personal_data,question_vi,question_en,row_vi,"
+                           "row_en,choices,rules_vi,rules_en,versions\r\n")
     found = {row["column"]: row for row in csv.DictReader(io.StringIO(text[1:]))}
     assert (found["so_tien"]["rules_vi"], found["so_tien"]["rules_en"]) == (
         "bắt buộc; từ 0,5 đến 1.500.000", "required; from 0.5 to 1,500,000")

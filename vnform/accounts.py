@@ -21,6 +21,8 @@ class Official:
     role: str
     agencies: tuple[str, ...] = ()
     disabled: bool = False
+    #: Sees personal-data answers unmasked (an administrator granted it).
+    personal_data: bool = False
 
     @property
     def is_admin(self) -> bool:

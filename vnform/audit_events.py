@@ -36,6 +36,12 @@ EVENTS = {
     "form_restored": N_("Restored an earlier revision as the draft"),
     "test_responses_exported": N_("Downloaded test responses"),
     "test_responses_deleted": N_("Deleted test responses"),
+    "personal_data_viewed": N_("Saw personal-data answers"),
+    "personal_data_allowed": N_("Let an account see personal-data answers"),
+    "personal_data_denied": N_("Masked personal-data answers for an account again"),
+    "response_erased": N_("Deleted the personal-data answers of a response"),
+    "response_deleted": N_("Deleted a response"),
+    "subject_searched": N_("Looked for a citizen's personal data, at their request"),
 }
 #: Names of the details events carry; any other is shown by its code.
 DETAILS = {
@@ -49,10 +55,15 @@ DETAILS = {
     "since": N_("From"), "until": N_("To"), "language": N_("Language"),
     "version": N_("Form version"), "segment": N_("Only those who answered"),
     "flagged": N_("Automated submissions"),
+    "personal_data": N_("Personal data"), "what": N_("Seen on"),
+    "responses": N_("Responses"), "response": N_("Response"), "forms": N_("Forms"),
 }
 ROLES = {"admin": N_("Administrator"), "publisher": N_("Publisher"), "editor": N_("Editor"),
          "analyst": N_("Analyst")}
-CHANNELS = {"web": N_("the web pages"), "cli": N_("the command line"), "api": N_("the API")}
+CHANNELS = {"web": N_("the web pages"), "cli": N_("the command line"), "api": N_("the API"),
+            "private_link": N_("the citizen's private link")}
+SHOWN = {"shown": N_("shown"), "masked": N_("masked"), "response": N_("a response's page"),
+         "text answers": N_("the text answers' page"), "results": N_("the results page")}
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
 
@@ -88,7 +99,7 @@ def _value(key: str, value: Any, lang: str, agencies: AgencyNames) -> str:
     text = str(value)
     if key == "agencies":
         return agencies.name(text, lang)
-    words = {"role": ROLES, "via": CHANNELS}.get(key, {})
+    words = {"role": ROLES, "via": CHANNELS, "personal_data": SHOWN, "what": SHOWN}.get(key, {})
     if text in words:
         return gettext(words[text])
     if key in ("lang", "language"):

@@ -1,6 +1,7 @@
-"""The data dictionary of a form's exports: what each column holds, in Vietnamese and
-in English, with each figure written as that language writes it (``2.000 ký tự``,
-``2,000 characters``; dates dd/mm/yyyy).
+"""The data dictionary of a form's exports: what each column holds (and whether it is
+personal data: ``basic`` or ``sensitive``), in Vietnamese and in English, with each
+figure written as that language writes it (``2.000 ký tự``, ``2,000 characters``; dates
+dd/mm/yyyy).
 
 Its ``column`` and ``type`` cells and the version codes are the exports' own machine
 values, so that a program can join the dictionary to the data.
@@ -21,8 +22,8 @@ from vnform.i18n import N_, translations
 __all__ = ["DICTIONARY_COLUMNS", "dictionary_csv", "dictionary_rows", "rules_text",
            "version_name"]
 
-DICTIONARY_COLUMNS = ("column", "type", "question_vi", "question_en", "row_vi", "row_en",
-                      "choices", "rules_vi", "rules_en", "versions")
+DICTIONARY_COLUMNS = ("column", "type", "personal_data", "question_vi", "question_en",
+                      "row_vi", "row_en", "choices", "rules_vi", "rules_en", "versions")
 LANGUAGES = ("vi", "en")
 
 #: The fixed columns of every export, described in each language.
@@ -90,7 +91,7 @@ def dictionary_rows(cols: Sequence[Column],
         f"{code} = " + " / ".join(version_name(n, since, lang) for lang in LANGUAGES)
         for n, (code, since) in enumerate(versions, 1))
     for name, (vi, en) in FIXED.items():
-        rows.append([name, "meta", vi, en, "", "", named if name == "form_version" else "",
+        rows.append([name, "meta", "", vi, en, "", "", named if name == "form_version" else "",
                      "", "", ""])
     for column in cols:
         q = column.question
@@ -99,7 +100,7 @@ def dictionary_rows(cols: Sequence[Column],
             for c in q.choices
         )
         rows.append([
-            column.key, q.type, q.label.get("vi"), q.label.get("en"),
+            column.key, q.type, q.personal_data or "", q.label.get("vi"), q.label.get("en"),
             column.row.label.get("vi") if column.row else "",
             column.row.label.get("en") if column.row else "",
             choices, rules_text(q, "vi"), rules_text(q, "en"), " ".join(column.versions),

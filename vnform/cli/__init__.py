@@ -27,6 +27,7 @@ from vnform.cli import (
     indicators,
     invitations,
     server,
+    subjects,
     tallies,
     tokens,
     users,
@@ -63,5 +64,6 @@ def _parser() -> argparse.ArgumentParser:
     tokens.add_commands(commands, add_common_options)
     demo.add_commands(commands, add_common_options)
     tallies.add_commands(commands, add_common_options)
+    subjects.add_commands(commands, add_common_options)
     server.add_migrate(commands)
     return parser

@@ -33,6 +33,9 @@ def add_commands(commands: argparse._SubParsersAction,
                         help="choice labels (in the form's first language) instead of codes")
     export.add_argument("--dictionary", action="store_true",
                         help="write the data dictionary (CSV) instead of the responses")
+    export.add_argument("--include-personal-data", action="store_true",
+                        help="with the personal-data columns (left out by default); the "
+                             "audit log records it")
     common(export)
     export.set_defaults(run=_export)
 
@@ -50,8 +53,8 @@ def _export(args: argparse.Namespace) -> int:
 async def _export_async(args: argparse.Namespace) -> int:
     from zoneinfo import ZoneInfo
 
-    from vnform import export, store
-    from vnform.datasets import export_columns
+    from vnform import export, masking, store
+    from vnform.datasets import export_columns, form_versions
     from vnform.dictionary import dictionary_csv, dictionary_rows
     from vnform.filters import Filters
 
@@ -70,6 +73,11 @@ async def _export_async(args: argparse.Namespace) -> int:
             versions = await store.version_days(args.form_id, tz)
             write_output(args.output, dictionary_csv(cols, versions, excel=args.excel))
             return 0
+        if not args.include_personal_data:
+            versions_seen = await form_versions(args.form_id, current)
+            personal = masking.personal_keys(versions_seen[0], *versions_seen[1]) \
+                if versions_seen else frozenset()
+            cols = [column for column in cols if column.key not in personal]
         labels = spec.languages[0] if args.labels else None
         rows = 0
 
@@ -97,7 +105,9 @@ async def _export_async(args: argparse.Namespace) -> int:
             print(f"vnform: the export failed and was not written: {exc!r}", file=sys.stderr)
             return 1
         await store.audit("export", actor=cli_actor(), form_id=args.form_id,
-                          format=args.format, rows=rows, via="cli", **filters.describe())
+                          format=args.format, rows=rows, via="cli",
+                          **({"personal_data": "shown"} if args.include_personal_data
+                             else {}), **filters.describe())
     return 0
 
 

@@ -1,4 +1,5 @@
-"""``vnform user add|list|disable|enable|set-password``: officials' accounts."""
+"""``vnform user add|list|disable|enable|set-password|allow-personal-data|
+deny-personal-data``: officials' accounts."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from vnform.cli.common import cli_actor, settings_from_args, warn_unknown_agenci
 from vnform.settings import Settings
 
 #: The columns of ``vnform user list``.
-LIST_HEADER = ("EMAIL", "ROLE", "AGENCIES", "STATE")
+LIST_HEADER = ("EMAIL", "ROLE", "AGENCIES", "PERSONAL_DATA", "STATE")
 #: What the AGENCIES column's two marks mean. An admin's own list (often empty) would read
 #: as "sees nothing" when the role sees every agency: the table says what each account sees.
 AGENCIES_LEGEND = "AGENCIES: whose forms the account sees (all: every agency, as an admin; " \
-                  "-: none, so no form)"
+                  "-: none, so no form); PERSONAL_DATA: shown (or masked) to it"
 
 
 def add_commands(commands: argparse._SubParsersAction,
@@ -32,6 +33,9 @@ def add_commands(commands: argparse._SubParsersAction,
                      help="agency code the account may see (repeat for several)")
     add.add_argument("--password-stdin", action="store_true",
                      help="read the password from standard input instead of prompting")
+    add.add_argument("--personal-data", action="store_true",
+                     help="let the account see personal-data answers unmasked (default: "
+                          "masked)")
     common(add)
     add.set_defaults(run=_user_add)
     listing = users.add_parser(
@@ -43,7 +47,11 @@ def add_commands(commands: argparse._SubParsersAction,
     listing.set_defaults(run=_user_list)
     for name, helptext, run in (("disable", "disable an account and end its sessions",
                                  _user_disable),
-                                ("enable", "enable a disabled account", _user_enable)):
+                                ("enable", "enable a disabled account", _user_enable),
+                                ("allow-personal-data", "let an account see personal-data "
+                                 "answers unmasked, and download them", _user_allow),
+                                ("deny-personal-data", "mask personal-data answers for an "
+                                 "account again", _user_deny)):
         sub = users.add_parser(name, help=helptext)
         sub.add_argument("email")
         common(sub)
@@ -90,23 +98,24 @@ def _user_add(args: argparse.Namespace) -> int:
     password = _read_password(args, email)
     if password is None:
         return 1
-    return asyncio.run(_user_add_async(settings, email, args.role, args.agencies, password))
+    return asyncio.run(_user_add_async(settings, email, args.role, args.agencies, password,
+                                       args.personal_data))
 
 
 async def _user_add_async(settings: Settings, email: str, role: str, agencies: list[str],
-                          password: str) -> int:
+                          password: str, personal_data: bool = False) -> int:
     from vnform import store
     from vnform.passwords import hash_password_async
 
     password_hash = await hash_password_async(password)
     async with store.opened(settings.database_url):
         try:
-            await store.create_user(email, password_hash, role, agencies)
+            await store.create_user(email, password_hash, role, agencies, personal_data)
         except store.UserExists:
             print(f"vnform: an account for {email} exists already", file=sys.stderr)
             return 1
         await store.audit("user_added", actor=cli_actor(), email=email, role=role,
-                          agencies=sorted(set(agencies)))
+                          agencies=sorted(set(agencies)), personal_data=personal_data)
     print(f"vnform: added {role} {email}", file=sys.stderr)
     return 0
 
@@ -139,6 +148,7 @@ def account_table(officials: Iterable[Official]) -> list[str]:
     for official in officials:
         agencies = "all" if official.is_admin else ",".join(official.agencies) or "-"
         rows.append((official.email, official.role, agencies,
+                     "shown" if official.personal_data else "masked",
                      "disabled" if official.disabled else "active"))
     widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
     # The last column is not padded: no line ends in spaces.
@@ -208,6 +218,29 @@ def _user_toggle(args: argparse.Namespace, disabled: bool) -> int:
 
     return _change_account(args, email, change, "user_disabled" if disabled else "user_enabled",
                            f"{'disabled' if disabled else 'enabled'} {email}")
+
+
+def _user_allow(args: argparse.Namespace) -> int:
+    return _user_personal_data(args, allowed=True)
+
+
+def _user_deny(args: argparse.Namespace) -> int:
+    return _user_personal_data(args, allowed=False)
+
+
+def _user_personal_data(args: argparse.Namespace, allowed: bool) -> int:
+    from vnform import store
+    from vnform.accounts import normalise_email
+
+    email = normalise_email(args.email)
+
+    async def change() -> bool:
+        return await store.set_personal_data(email, allowed)
+
+    return _change_account(
+        args, email, change,
+        "personal_data_allowed" if allowed else "personal_data_denied",
+        f"{email} {'sees personal-data answers' if allowed else 'sees personal data masked'}")
 
 
 def _user_set_password(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from vnform.models import LoginFailure, User, UserSession
 __all__ = [
     "UserExists", "clear_failures", "count_failures", "create_user", "end_session",
     "end_user_sessions", "find_user", "list_users", "record_failure", "record_sign_in",
-    "session_official", "set_disabled", "set_password", "start_session",
+    "session_official", "set_disabled", "set_password", "set_personal_data", "start_session",
 ]
 
 
@@ -24,14 +24,15 @@ class UserExists(ValueError):
 
 
 def _official(user: User) -> Official:
-    return Official(user.id, user.email, user.role, tuple(user.agencies or ()), user.disabled)
+    return Official(user.id, user.email, user.role, tuple(user.agencies or ()), user.disabled,
+                    bool(user.personal_data))
 
 
 async def create_user(email: str, password_hash: str, role: str,
-                      agencies: Iterable[str]) -> Official:
+                      agencies: Iterable[str], personal_data: bool = False) -> Official:
     try:
         user = await User.create(email=email, password_hash=password_hash, role=role,
-                                 agencies=sorted(set(agencies)))
+                                 agencies=sorted(set(agencies)), personal_data=personal_data)
     except IntegrityError:
         raise UserExists(email) from None
     return _official(user)
@@ -65,6 +66,12 @@ async def set_disabled(email: str, disabled: bool = True) -> bool:
         user = await User.get(email=email)
         await end_user_sessions(user.id)
     return bool(updated)
+
+
+async def set_personal_data(email: str, allowed: bool) -> bool:
+    """Allow (or deny) an account personal-data answers unmasked; False if no such
+    account. Its sessions read the change at their next request."""
+    return bool(await User.filter(email=email).update(personal_data=allowed))
 
 
 async def record_sign_in(user_id: int, password_hash: str | None = None) -> None:

@@ -12,11 +12,13 @@ lose the erased answers, so a segment counted live sees only what is still store
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from vnform.sheets import DATE_COLUMNS, DATES, MARK_COLUMNS, MARKS, NUMBER_COLUMNS, NUMBERS
@@ -24,7 +26,8 @@ from vnform.store import sheets
 from vnform.store.database import WRITE, aware, execute, on_sqlite, stored_time
 from vnform.store.tallies import COLUMNS, KEY, _rules, _specs, day_sql, recount_statements
 
-__all__ = ["delete_responses", "erase_personal"]
+__all__ = ["SubjectMatch", "delete_responses", "erase_personal", "find_subject",
+           "response_forms"]
 
 #: Responses erased per statement (their ids are parameters).
 BATCH = 500
@@ -119,3 +122,56 @@ async def _clear_sheets(conn: Any, form_id: str, ids: list[int], keys: frozenset
 
 def _marks(values: Sequence[Any]) -> str:
     return ", ".join("?" * len(values))
+
+
+@dataclass(frozen=True)
+class SubjectMatch:
+    """A response whose personal-data answer matched a citizen's request."""
+
+    response_id: int
+    form_id: str
+    question: str
+    submitted_at: dt.datetime
+    reference: str | None
+
+
+async def find_subject(personal: Mapping[str, Sequence[str]], values: Sequence[str],
+                       limit: int = 1000) -> list[SubjectMatch]:
+    """The responses whose answers to the personal-data keys of each form (*personal*:
+    form id -> keys) equal one of *values* (as given, lowercased, or its digits alone:
+    a phone number typed with spaces), oldest first."""
+    found: list[SubjectMatch] = []
+    wanted = sorted({v for v in values if v})
+    if not wanted:
+        return found
+    folded = {v.casefold() for v in wanted}
+    # Words are compared without case in Python (SQLite lowers ASCII letters only: "Đ"
+    # stays): the database gives the answers of their length, numbers match exactly.
+    lengths = sorted({len(v) for v in wanted if any(c.isalpha() for c in v)})
+    by_length = f" OR LENGTH(a.text) IN ({_marks(lengths)})" if lengths else ""
+    conn = connections.get(WRITE)
+    for form_id, keys in sorted(personal.items()):
+        if not keys:
+            continue
+        rows = await execute(conn, (
+            "SELECT a.response_id, a.form_id, a.question, r.submitted_at, r.reference_code, "
+            "a.value, a.text FROM answer a JOIN response r ON r.id = a.response_id "
+            f"WHERE a.form_id = ? AND a.question IN ({_marks(keys)}) AND (a.text IN "
+            f"({_marks(wanted)}) OR a.value IN ({_marks(wanted)}){by_length}) "
+            "ORDER BY a.response_id"), [form_id, *keys, *wanted, *wanted, *lengths])
+        found += [SubjectMatch(int(rid), str(form), str(question), aware(at), code)
+                  for rid, form, question, at, code, value, text in rows
+                  if value in wanted or (text or "").casefold() in folded][:limit]
+    return sorted(found, key=lambda match: match.response_id)
+
+
+async def response_forms(response_ids: Sequence[int]) -> dict[int, str]:
+    """The form of each response of *response_ids* that exists."""
+    found: dict[int, str] = {}
+    ids = list(response_ids)
+    for start in range(0, len(ids), BATCH):
+        part = ids[start:start + BATCH]
+        for rid, form_id in await execute(connections.get(WRITE), (
+                f"SELECT id, form_id FROM response WHERE id IN ({_marks(part)})"), part):
+            found[int(rid)] = str(form_id)
+    return found

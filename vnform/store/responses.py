@@ -40,7 +40,8 @@ __all__ = [
     "CaseRated", "DraftState", "FormFull", "OwnResponse", "case_rated", "count_responses",
     "counts_by_form", "own_response",
     "iter_responses", "response_where",
-    "load_draft", "purge_drafts", "record_versions", "save_draft", "stored_versions",
+    "form_ids_stored", "load_draft", "purge_drafts", "record_versions", "save_draft",
+    "stored_versions",
     "version_dates", "version_days",
     "submit", "submitted",
 ]
@@ -69,6 +70,11 @@ async def record_versions(specs: Iterable[FormSpec]) -> None:
         await FormVersion.get_or_create(
             form_id=spec.id, version=spec.version, defaults={"definition": spec.definition}
         )
+
+
+async def form_ids_stored() -> list[str]:
+    """Every form with a recorded version (served once, whether or not still)."""
+    return sorted(set(await FormVersion.all().distinct().values_list("form_id", flat=True)))
 
 
 async def stored_versions(form_id: str) -> list[tuple[str, dict[str, Any]]]:

@@ -13,7 +13,17 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from vnform import audit_events, charts, export, formatting, qrcodes, references, reports, store
+from vnform import (
+    audit_events,
+    charts,
+    export,
+    formatting,
+    masking,
+    qrcodes,
+    references,
+    reports,
+    store,
+)
 from vnform.agencies import AgencyNames
 from vnform.comparison import comparisons
 from vnform.datasets import export_columns, form_versions
@@ -133,6 +143,12 @@ async def dashboard(request: Request) -> Response:
     texts = {q.id: await store.latest_texts(spec.id, q.id, filters, tz, 1, TEXTS_ON_DASHBOARD,
                                             total=found.answered.get(q.id, 0))
              for q in spec.questions if q.type in TEXT_TYPES}
+    personal_texts = {q.id for q in spec.questions if q.personal_data and q.id in texts}
+    shown = sum(len(texts[key][0]) for key in personal_texts)
+    if personal_texts and not await _personal_view(request, spec, frozenset(personal_texts),
+                                                   shown, "results"):
+        texts |= {key: (masking.masked_texts(texts[key][0]), texts[key][1])
+                  for key in personal_texts}
     day_counts = [(day, *masked(n, minimum, filters.active)) for day, n in found.days]
     day_chart = charts.column_chart(
         [(day.strftime("%d/%m"), value, formatting.integers_in(shown, lang))
@@ -401,6 +417,9 @@ async def text_answers(request: Request) -> Response:
     page = _page_number(request)
     answers, total = await store.latest_texts(spec.id, question.id, filters, request.state.tz,
                                               page, TEXTS_PER_PAGE)
+    if question.personal_data and not await _personal_view(
+            request, spec, frozenset(question.columns), len(answers), "text answers"):
+        answers = masking.masked_texts(answers)
     return await _page(request, "admin/texts.html", page_context(
         request, spec=spec, question=question, answers=answers, total=total, page=page,
         pages=_page_count(total, TEXTS_PER_PAGE), query=urlencode(filters.params()),
@@ -433,6 +452,10 @@ async def response(request: Request) -> Response:
     assert found is not None
     current, older = found
     seen = next((s for s in (current, *older) if s.version == stored.version), current)
+    keys = masking.personal_keys(current, seen)
+    given = masking.shown_personal(stored.answers, keys)
+    if not await _personal_view(request, spec, keys, 1 if given else 0, "response"):
+        stored = masking.masked_response(stored, keys)
     return await _page(request, "admin/response.html", page_context(
         request, spec=spec, seen=seen, stored=stored,
         version_names=await _version_names(spec, lang, request.state.tz),
@@ -451,6 +474,14 @@ async def download(request: Request) -> Response:
     found = await export_columns(spec.id, spec)
     assert found is not None
     _current, cols = found
+    # Personal-data columns only when asked for; masked for an account without access.
+    versions_seen = await form_versions(spec.id, spec)
+    assert versions_seen is not None
+    personal = masking.personal_keys(versions_seen[0], *versions_seen[1])
+    include = request.query_params.get("personal") == "1" and bool(personal)
+    if not include:
+        cols = [column for column in cols if column.key not in personal]
+    unmasked = include and request.state.official.personal_data
     labels = lang if request.query_params.get("labels") == "1" else None
     excel = request.query_params.get("excel") == "1"
     # The submissions kept apart as automated, instead of the responses (filters aside).
@@ -470,6 +501,8 @@ async def download(request: Request) -> Response:
             batches = export.in_turns(store.iter_flagged(spec.id) if flagged
                                       else store.iter_responses(spec.id, filters, tz,
                                                                 batch=EXPORT_BATCH))
+            if include and not unmasked:
+                batches = _masked_batches(batches, personal)
             if fmt == "csv":
                 stream: AsyncIterator[str | bytes] = export.csv_stream(
                     cols, batches, excel=excel, labels=labels, counted=count)
@@ -485,12 +518,34 @@ async def download(request: Request) -> Response:
         finally:
             await store.audit("export", actor=official.email, form_id=spec.id, format=fmt,
                               rows=rows, complete=complete, address=address,
+                              **({"personal_data": "shown" if unmasked else "masked"}
+                                 if include else {}),
                               **({"flagged": True} if flagged else filters.describe()))
 
     name = export.file_name(spec.id, dt.datetime.now(tz).date(), fmt,
                             "-flagged" if flagged else "")
     return StreamingResponse(body(), media_type=export.MEDIA_TYPES[fmt],
                              headers=_attachment(name))
+
+
+async def _masked_batches(batches: AsyncIterator[list[Any]], keys: frozenset[str]
+                          ) -> AsyncIterator[list[Any]]:
+    """*batches* of responses with their personal-data answers masked."""
+    async for batch in batches:
+        yield [masking.masked_response(stored, keys) for stored in batch]
+
+
+async def _personal_view(request: Request, spec: FormSpec, keys: frozenset[str],
+                         responses: int, what: str) -> bool:
+    """Whether the official sees the personal-data answers of a page unmasked; when they
+    do and the page holds any (*responses* of them), an audit row says so."""
+    official = request.state.official
+    if not official.personal_data:
+        return False
+    if keys and responses:
+        await store.audit("personal_data_viewed", actor=official.email, form_id=spec.id,
+                          address=client_address(request), what=what, responses=responses)
+    return True
 
 
 @signed_in
