@@ -61,7 +61,8 @@ def bodies(count: int) -> list[list[tuple[str, str]]]:
     spec = Registry.load(FORMS).forms[FORM_ID]
     posted = []
     for generated in demo.generate(spec, count, seed=SEED):
-        fields: list[tuple[str, str]] = []
+        # Citizens who give personal data agree to the form's notice first.
+        fields: list[tuple[str, str]] = [("consent", "yes")] if spec.personal_questions else []
         for key, value in generated.answers.items():
             fields.extend((key, v) for v in (value if isinstance(value, list) else [value]))
         posted.append(fields)

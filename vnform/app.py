@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 from tortoise.contrib.starlette import RegisterTortoise
 
-from vnform import agencies, formatting, logs, store
+from vnform import agencies, formatting, logs, retention, store
 from vnform.forms.registry import Registry
 from vnform.live_forms import LiveForms
 from vnform.logs import RequestId
@@ -72,6 +72,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tally_zones = await _tally_zones(settings.timezone)
             purge = _purge_drafts(dt.timedelta(seconds=settings.session_max_age))
             tasks = [asyncio.create_task(purge), asyncio.create_task(live.follow())]
+            if settings.daily_jobs:
+                tasks.append(asyncio.create_task(retention.daily(
+                    lambda: live.registry.forms, settings)))
             try:
                 yield {"registry": live.registry, "live_forms": live, "templates": templates,
                        "settings": settings, "tz": live.counting.tz, "counting": live.counting,

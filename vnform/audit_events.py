@@ -42,6 +42,7 @@ EVENTS = {
     "response_erased": N_("Deleted the personal-data answers of a response"),
     "response_deleted": N_("Deleted a response"),
     "subject_searched": N_("Looked for a citizen's personal data, at their request"),
+    "purged": N_("Erased the personal data kept past its time"),
 }
 #: Names of the details events carry; any other is shown by its code.
 DETAILS = {

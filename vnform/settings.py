@@ -76,6 +76,12 @@ class Settings:
         "Seconds a citizen's session lasts: language, and unfinished answers (purged after).",
         "VNFORM_SESSION_MAX_AGE",
     )
+    daily_jobs: bool = _setting(
+        True, "Run the daily purge (personal data past its form's retention, expired "
+        "sessions, old sign-in failures) inside `vnform serve`; one process of all "
+        "instances runs it each day. Off: run `vnform purge` from cron instead.",
+        "VNFORM_DAILY_JOBS",
+    )
     admin_idle_minutes: int = _setting(
         30, "Minutes without activity after which an official must sign in again.",
         "VNFORM_ADMIN_IDLE_MINUTES",

@@ -26,6 +26,7 @@ from vnform.cli import (
     forms,
     indicators,
     invitations,
+    purge,
     server,
     subjects,
     tallies,
@@ -65,5 +66,6 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_commands(commands, add_common_options)
     tallies.add_commands(commands, add_common_options)
     subjects.add_commands(commands, add_common_options)
+    purge.add_commands(commands, add_common_options)
     server.add_migrate(commands)
     return parser

@@ -17,4 +17,5 @@ from vnform.store.previews import *  # noqa: F403
 from vnform.store.reading import ReadTimeout  # noqa: F401
 from vnform.store.responses import *  # noqa: F403
 from vnform.store.results import *  # noqa: F403
+from vnform.store.retention import *  # noqa: F403
 from vnform.store.tallies import *  # noqa: F403

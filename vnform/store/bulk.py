@@ -56,14 +56,17 @@ async def insert_responses(spec: FormSpec,
 
 
 RESPONSE_COLUMNS = ("form_id", "form_version", "token", "language", "submitted_at",
-                    "reference_code")
+                    "reference_code", "consent", "consent_at")
 
 
 async def _insert_batch(spec: FormSpec, chunk: list[tuple[dt.datetime, str, Answers]],
                         tz: ZoneInfo, layout: Layout) -> None:
     # Tokens are fresh (never from a seed), so that runs can be added to one database.
     tokens = [secrets.token_urlsafe(24) for _ in chunk]
-    heads = [(spec.id, spec.version, token, language, at, references.code_of(token))
+    # Generated citizens of a form with personal data agreed to its notice when they sent.
+    agreed = True if spec.personal_questions else None
+    heads = [(spec.id, spec.version, token, language, at, references.code_of(token), agreed,
+              at if agreed else None)
              for token, (at, language, _answers) in zip(tokens, chunk, strict=True)]
     answers_of = [answer_rows(spec, answers) for _at, _language, answers in chunk]
     days = [tallying.local_day(at, tz) for at, _language, _answers in chunk]
