@@ -184,3 +184,22 @@ def test_masks_never_reach_the_stored_answers(app, rows) -> None:
     app(MASKED).get(f"{URL}/responses/1")
     assert ("dien_thoai", PHONE) in rows("select question, text from answer")
     assert not any(re.search("•", str(value)) for (value,) in rows("select text from answer"))
+
+
+# --- small groups in filtered lists --------------------------------------------------
+
+def test_a_filtered_list_of_fewer_than_the_minimum_is_not_shown(app) -> None:
+    client = app(MASKED)
+    listed = client.get(f"{URL}/responses?lang=en&language=vi").text
+    assert "Fewer than 5 responses match these filters" in listed
+    assert "/responses/1" not in listed
+    texts = client.get(f"{URL}/texts/gop_y?lang=en&language=vi").text
+    assert "Fewer than 5 responses match these filters" in texts and "Tốt" not in texts
+
+
+def test_an_unfiltered_list_is_shown_whatever_its_size(app) -> None:
+    assert "/responses/1" in app(MASKED).get(f"{URL}/responses").text
+
+
+def test_an_account_with_personal_data_access_sees_a_small_filtered_list(app) -> None:
+    assert "/responses/1" in app(ALLOWED).get(f"{URL}/responses?language=vi").text

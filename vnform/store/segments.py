@@ -26,7 +26,7 @@ from typing import Any
 
 from vnform.filters import Filters
 from vnform.forms.spec import FormSpec
-from vnform.sheets import ANSWERED, MARK_COLUMNS, Layout
+from vnform.sheets import ANSWERED, MARK_COLUMNS, MARKS, Layout
 from vnform.store import reading
 from vnform.store.sheets import number_column, sums_sql
 from vnform.store.tallies import Figures, key_filters
@@ -57,29 +57,37 @@ async def figures(spec: FormSpec, filters: Filters, by_day: Sequence[str] = ()) 
             sql, params = source(part)
             return sql + narrowed, [*params, *narrowed_params]
 
-        # One sweep per part of the sheets, grouped by day: the day counts, the totals
-        # and the trends' answers per day all come from it.
+        # The totals in one plain sweep per part; the days, and the trends' answers per
+        # day, in a sweep grouped by day that reads only their columns (grouping every
+        # column would cost the totals' sweep again).
         derived = _derived_answered(spec)
         wanted = frozenset(by_day)
         totals: list[tuple[str, Any, list[Any]]] = []
         days: list[tuple[Any, ...]] = []
         per_day: dict[str, dict[dt.date, dict[str, int]]] = {}
         for part in range(layout.parts):
-            selects, meaning = sums_sql(layout, part, skip=derived)
-            if not selects and part:
-                continue
             sql, params = base(part)
-            rows = await read(f"SELECT p.day, {', '.join(['COUNT(*)', *selects])} {sql} "
-                              "GROUP BY p.day ORDER BY p.day", params)
-            if part == 0:
-                days = [(day, count) for day, count, *_values in rows]
-            totals += _fold(meaning, [values for _day, _count, *values in rows])
-            for day, _count, *values in rows:
-                for (kind, what), cells in zip(meaning, _cells(meaning, values), strict=True):
-                    if kind == "mark" and what[0] in wanted and what[1] != ANSWERED \
-                            and cells[0] and day:
-                        per_day.setdefault(what[0], {}).setdefault(
-                            dt.date.fromisoformat(str(day)), {})[what[1]] = int(cells[0])
+            marks = _day_marks(layout, part, wanted)
+            if part == 0 or marks:
+                sums = [f"SUM(p.{column})" for column, _mark in marks]
+                rows = await read(f"SELECT {', '.join(['p.day', 'COUNT(*)', *sums])} {sql} "
+                                  "GROUP BY p.day ORDER BY p.day", params)
+                if part == 0:
+                    days = [(day, count) for day, count, *_sums in rows]
+                for day, _count, *day_sums in rows:
+                    for (_column, (key, value)), n in zip(marks, day_sums, strict=True):
+                        if n and day:
+                            per_day.setdefault(key, {}).setdefault(
+                                dt.date.fromisoformat(str(day)), {})[value] = int(n)
+            selects, meaning = sums_sql(layout, part, skip=derived)
+            if not selects:
+                continue
+            (row,) = await read(f"SELECT {', '.join(selects)} {sql}", params)
+            values = list(row)
+            for kind, what in meaning:
+                width = WIDTHS[kind]
+                totals.append((kind, what, values[:width]))
+                values = values[width:]
         medians = {}
         for kind, key, (count, *_rest) in totals:
             if kind == "number" and count:
@@ -96,36 +104,13 @@ async def figures(spec: FormSpec, filters: Filters, by_day: Sequence[str] = ()) 
 WIDTHS = {"mark": 1, "number": 4, "date": 3}
 
 
-def _cells(meaning: list[tuple[str, Any]], values: list[Any]) -> list[list[Any]]:
-    """A row of :func:`sums_sql`'s aggregates cut into the cells of each column."""
-    cut, at = [], 0
-    for kind, _what in meaning:
-        cut.append(values[at:at + WIDTHS[kind]])
-        at += WIDTHS[kind]
-    return cut
-
-
-def _fold(meaning: list[tuple[str, Any]], rows: list[list[Any]]
-          ) -> list[tuple[str, Any, list[Any]]]:
-    """The aggregates of each day's row folded into the whole segment's: counts and sums
-    added, the lowest and highest kept."""
-    folded: list[tuple[str, Any, list[Any]]] = []
-    by_day = [_cells(meaning, values) for values in rows]
-    for i, (kind, what) in enumerate(meaning):
-        cells = [day[i] for day in by_day]
-        count = sum(int(c[0] or 0) for c in cells)
-        if kind == "mark":
-            folded.append((kind, what, [count]))
-            continue
-        lows = [c[-2] for c in cells if c[-2] is not None]
-        highs = [c[-1] for c in cells if c[-1] is not None]
-        ends = [min(lows) if lows else None, max(highs) if highs else None]
-        if kind == "number":
-            sums = [c[1] for c in cells if c[1] is not None]
-            folded.append((kind, what, [count, sum(sums) if sums else None, *ends]))
-        else:
-            folded.append((kind, what, [count, *ends]))
-    return folded
+def _day_marks(layout: Layout, part: int, keys: frozenset[str]
+               ) -> list[tuple[str, tuple[str, str]]]:
+    """The value marks (column, (key, value)) of one part of the sheets that belong to
+    *keys*."""
+    return [(MARK_COLUMNS[i], mark)
+            for i, mark in enumerate(layout.marks[part * MARKS:(part + 1) * MARKS])
+            if mark[0] in keys and mark[1] != ANSWERED]
 
 
 #: From this share of the form's responses on, a segment's sheets are read in one

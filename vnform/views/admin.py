@@ -417,11 +417,15 @@ async def text_answers(request: Request) -> Response:
     page = _page_number(request)
     answers, total = await store.latest_texts(spec.id, question.id, filters, request.state.tz,
                                               page, TEXTS_PER_PAGE)
+    few = _too_few(request, filters, total)
+    if few:
+        answers = []
     if question.personal_data and not await _personal_view(
             request, spec, frozenset(question.columns), len(answers), "text answers"):
         answers = masking.masked_texts(answers)
     return await _page(request, "admin/texts.html", page_context(
         request, spec=spec, question=question, answers=answers, total=total, page=page,
+        few=few, minimum=request.state.settings.min_group_size,
         pages=_page_count(total, TEXTS_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
 
@@ -434,11 +438,21 @@ async def responses(request: Request) -> Response:
     page = _page_number(request)
     rows, total = await store.response_page(spec.id, filters, request.state.tz, page,
                                             RESPONSES_PER_PAGE)
+    few = _too_few(request, filters, total)
     return await _page(request, "admin/responses.html", page_context(
-        request, spec=spec, rows=rows, total=total, page=page, filters=filters,
+        request, spec=spec, rows=[] if few else rows, total=total, page=page, filters=filters,
+        few=few, minimum=request.state.settings.min_group_size,
         version_names=await _version_names(spec, lang, request.state.tz),
         pages=_page_count(total, RESPONSES_PER_PAGE), query=urlencode(filters.params()),
     ), lang=lang)
+
+
+def _too_few(request: Request, filters: Filters, total: int) -> bool:
+    """Whether a filtered list is too short to show: as on the results page, a group
+    smaller than ``VNFORM_MIN_GROUP_SIZE`` could single a citizen out. An account with
+    personal-data access sees it."""
+    minimum = request.state.settings.min_group_size
+    return filters.active and 0 < total < minimum and not request.state.official.personal_data
 
 
 @signed_in

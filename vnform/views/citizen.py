@@ -215,11 +215,26 @@ async def _bound_case_rated(request: Request, spec: FormSpec) -> bool:
     return bound is not None and await store.case_rated(spec.id, bound["case"])
 
 
-ANSWERED_COOKIE = "vnform_answered"  # the ids of one_response_per: device forms answered
+#: Which one_response_per: device forms this browser answered: a keyed hash of each
+#: form's id (the cookie tells nobody which surveys were answered).
+ANSWERED_COOKIE = "vnform_answered"
 
 
 def _answered_here(request: Request) -> set[str]:
     return set(request.cookies.get(ANSWERED_COOKIE, "").split())
+
+
+def _answered_mark(request: Request, form_id: str) -> str:
+    """What the cookie holds for *form_id*: an HMAC of it under the deployment's key."""
+    key = request.state.settings.secret_key.encode()
+    return hmac.new(key, f"answered:{form_id}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _answered(request: Request, spec: FormSpec) -> bool:
+    """Whether this browser answered *spec* (its mark, or its id as older versions of
+    vnform wrote it)."""
+    marks = _answered_here(request)
+    return _answered_mark(request, spec.id) in marks or spec.id in marks
 
 
 def _audience_refusal(request: Request, spec: FormSpec, lang: str,
@@ -231,7 +246,7 @@ def _audience_refusal(request: Request, spec: FormSpec, lang: str,
         return None
     if spec.invitation_only and _bound_invitation(request, spec, token) is None:
         reason, status = "invitation_only", 403
-    elif (spec.one_response_per == "device" and spec.id in _answered_here(request)
+    elif (spec.one_response_per == "device" and _answered(request, spec)
           and _bound_invitation(request, spec, token) is None):  # a new case is new
         reason, status = "answered", 200 if request.method == "GET" else 409
     else:
@@ -590,7 +605,10 @@ def _to_thanks(request: Request, spec: FormSpec, token: str,
         request.session[STARTED] = started
     response = _redirect(path_for(request, _route(request, "thanks"), form_id=spec.id))
     if spec.one_response_per == "device" and _previewed(request) is None:
-        answered = " ".join(sorted(_answered_here(request) | {spec.id}))
+        # A form id an older vnform wrote becomes its mark.
+        kept = {mark if re.fullmatch(r"[0-9a-f]{20}", mark) else _answered_mark(request, mark)
+                for mark in _answered_here(request)}
+        answered = " ".join(sorted(kept | {_answered_mark(request, spec.id)}))
         response.set_cookie(ANSWERED_COOKIE, answered, max_age=400 * 24 * 3600,
                             httponly=True, samesite="lax",
                             secure=request.state.settings.https)
