@@ -1,8 +1,9 @@
 """Open data over HTTP: the aggregates of forms marked ``open_data: true``, without
-sign-in, never a suppressed figure and never an answer.
+sign-in, never a suppressed figure and never an answer, for quarters that are over.
 
 The minimum group size is 3 here (``indicator_min_n``). Responses are stored straight
-into the database file (``seed``), now unless a test says when.
+into the database file (``seed``), in the last quarter that is over unless a test says
+when.
 """
 
 from __future__ import annotations
@@ -77,9 +78,21 @@ def start(write_form, forms_dir: Path, make_client) -> Callable[..., TestClient]
     return run
 
 
+def last_quarter() -> tuple[str, dt.datetime]:
+    """The label of the last quarter that is over (local days), and a moment in it."""
+    today = dt.datetime.now(LOCAL).date()
+    quarter = (today.month - 1) // 3  # 0..3, this quarter's index
+    year, index = (today.year, quarter) if quarter else (today.year - 1, 4)
+    first_month = 3 * index - 2
+    return f"{year}-Q{index}", dt.datetime(year, first_month, 15, 5, tzinfo=dt.UTC)
+
+
+LAST_QUARTER, IN_LAST_QUARTER = last_quarter()
+
+
 def answer(seed, form_id: str, ratings: list[str], **extra: str) -> None:
     for rating in ratings:
-        seed(form_id, {"hai_long": rating, **extra})
+        seed(form_id, {"hai_long": rating, **extra}, at=IN_LAST_QUARTER)
 
 
 @pytest.fixture
@@ -87,7 +100,7 @@ def data(seed) -> None:
     """mo: four ratings (published), ease never answered (undefined), comments;
     nho: two ratings (suppressed); kin: four ratings, but not open data."""
     for rating in ("5", "4", "4", "1"):
-        seed("mo", {"hai_long": rating}, texts={"y_kien": SECRET_TEXT})
+        seed("mo", {"hai_long": rating}, texts={"y_kien": SECRET_TEXT}, at=IN_LAST_QUARTER)
     answer(seed, "nho", ["5", "5"])
     answer(seed, "kin", ["1", "1", "1", "1"])
 
@@ -180,19 +193,40 @@ def test_the_csv_has_the_record_fields_and_no_byte_order_mark(data, start) -> No
 def test_the_files_are_named_for_their_period(data, start) -> None:
     client = start()
     assert client.get(CSV_URL).headers["content-disposition"] == \
-        f'inline; filename="indicators-{this_year()}.csv"'
+        f'inline; filename="indicators-{LAST_QUARTER}.csv"'
     assert client.get(JSON_URL, params={"period": "2026-q2"}).headers[
         "content-disposition"] == 'inline; filename="indicators-2026-Q2.json"'
 
 
-def test_the_period_defaults_to_the_current_local_year(data, seed, start) -> None:
-    last_year = dt.datetime(int(this_year()) - 1, 6, 1, tzinfo=dt.UTC)
+def test_the_period_defaults_to_the_last_quarter_that_is_over(data, seed, start) -> None:
+    year_before = dt.datetime(IN_LAST_QUARTER.year - 1, IN_LAST_QUARTER.month, 15,
+                              tzinfo=dt.UTC)
     for _ in range(3):
-        seed("nho", {"hai_long": "1"}, at=last_year)
+        seed("nho", {"hai_long": "1"}, at=year_before)
     client = start()
-    assert {r["period"] for r in records(client)} == {this_year()}
-    earlier = records(client, period=str(int(this_year()) - 1))
+    assert {r["period"] for r in records(client)} == {LAST_QUARTER}
+    earlier = records(client, period=f"{year_before.year}-{LAST_QUARTER[5:]}")
     assert [(r["form"], r["n_valid"]) for r in earlier] == [("nho", 3)]
+
+
+@pytest.mark.parametrize("period", ["this quarter", "2026-11", "2026", "2099-Q1"])
+def test_only_quarters_that_are_over_are_published(start, period) -> None:
+    if period == "this quarter":
+        today = dt.datetime.now(LOCAL).date()
+        period = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    response = start().get(JSON_URL, params={"period": period})
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "open data is published by quarter, for each quarter once it is over: use "
+        f"period={LAST_QUARTER} (the latest) or an earlier one")
+
+
+def test_a_deployment_may_publish_months_instead(seed, start) -> None:
+    answer(seed, "nho", ["5", "4", "3"])
+    client = start(SMALL, open_data_period="month")
+    month = IN_LAST_QUARTER.strftime("%Y-%m")
+    assert [r["n_valid"] for r in records(client, period=month)] == [3]
+    assert client.get(JSON_URL, params={"period": LAST_QUARTER}).status_code == 400
 
 
 @pytest.mark.parametrize("url", [JSON_URL, CSV_URL])
@@ -246,3 +280,77 @@ def test_open_data_without_open_forms_is_empty(start) -> None:
     response = start(CLOSED).get(JSON_URL)
     assert response.json() == {"indicators": []}
     assert response.headers["last-modified"] == "Thu, 01 Jan 1970 00:00:00 GMT"
+
+
+# --- differencing across nested periods ------------------------------------------------
+
+def months_of_last_quarter() -> list[dt.datetime]:
+    return [dt.datetime(IN_LAST_QUARTER.year, IN_LAST_QUARTER.month + i, 10, 5, tzinfo=dt.UTC)
+            for i in range(3)]
+
+
+@pytest.fixture
+def nested(seed) -> dict[str, list[str]]:
+    """mo in the last quarter: 3 ratings in its first month, 3 in its second, and 2 in
+    its third: too few, so that month's figures are hidden."""
+    ratings = {0: ["5", "5", "4"], 1: ["4", "3", "5"], 2: ["1", "1"]}
+    for index, moment in enumerate(months_of_last_quarter()):
+        for rating in ratings[index]:
+            seed("mo", {"hai_long": rating}, at=moment)
+    return {moment.strftime("%Y-%m"): ratings[i]
+            for i, moment in enumerate(months_of_last_quarter())}
+
+
+def satisfaction(records_: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return next((r for r in records_ if r["form"] == "mo" and r["indicator"] == "satisfaction"),
+                None)
+
+
+def test_a_hidden_month_cannot_be_had_by_subtracting_published_figures(
+        nested, start, api_token) -> None:
+    """The attack: the quarter's total less its two published months gives the third
+    month's answers. Everything published, to the public and to a token, is gathered,
+    and the subtraction tried from every period that holds the hidden month."""
+    client = start(OPEN)
+    token = bearer(api_token("doi-tac", "so-a"))
+    months = list(nested)
+    published: dict[str, dict[str, Any] | None] = {}
+    for period in [*months, LAST_QUARTER, str(IN_LAST_QUARTER.year)]:
+        response = client.get("/api/v1/indicators", params={"period": period}, headers=token)
+        assert response.status_code == 200
+        published[period] = satisfaction(response.json()["indicators"])
+    published["open data"] = satisfaction(records(client, period=LAST_QUARTER))
+    hidden = published[months[2]]
+    assert hidden is not None and hidden["status"] == "suppressed" and hidden["mean"] is None
+    for month in months[:2]:  # the other months are published, figures and all
+        assert published[month]["status"] in ("ok", "low_n")
+        assert published[month]["mean"] is not None
+
+    def total(record: dict[str, Any] | None) -> float | None:
+        if record is None or record["mean"] is None:
+            return None
+        return record["mean"] * record["n_valid"]
+
+    for parent in (LAST_QUARTER, str(IN_LAST_QUARTER.year), "open data"):
+        whole = total(published[parent])
+        # Had the parent been published, this would be the hidden month's sum (3 + 3 + 2
+        # answers: 2 in the hidden month, whose ratings sum to 2).
+        assert whole is None, (parent, published[parent])
+    assert published["open data"] is None  # not even listed
+
+
+def test_a_quarter_whose_months_are_all_published_is_published(seed, start,
+                                                               api_token) -> None:
+    for moment in months_of_last_quarter():
+        for rating in ("5", "4", "3"):
+            seed("mo", {"hai_long": rating}, at=moment)
+    client = start(OPEN)
+    token = bearer(api_token("doi-tac", "so-a"))
+    quarter = client.get("/api/v1/indicators", params={"period": LAST_QUARTER},
+                         headers=token).json()["indicators"]
+    assert (satisfaction(quarter)["n_valid"], satisfaction(quarter)["mean"]) == (9, 4.0)
+    assert satisfaction(records(client, period=LAST_QUARTER))["n_valid"] == 9
+
+
+def bearer(secret: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"}

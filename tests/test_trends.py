@@ -250,8 +250,16 @@ def test_answers_in_a_single_week_say_that_the_trend_comes_later(results) -> Non
     assert "<table" not in block.split("question-trend", 1)[1]
 
 
+def test_a_segment_counts_its_trends_when_asked(results) -> None:
+    page = results("lang=en&segment=kenh:quay")
+    block = page.text.split('id="result-sao"', 1)[1].split("</section>", 1)[0]
+    assert "Count the trends of this group" in block and "<table" not in block.split(
+        "question-trend", 1)[1]
+    assert "trends=1" in block
+
+
 def test_a_segment_has_its_own_trend_counted_live(results) -> None:
-    rows = trend_table(results("lang=en&segment=kenh:quay"), "sao")
+    rows = trend_table(results("lang=en&segment=kenh:quay&trends=1"), "sao")
     assert [row[:3] for row in rows] == [
         ["September 2026", "2", "100.0%"], ["October 2026", "0", "–"],
         ["November 2026", "0", "–"], ["December 2026", "2", "50.0%"]]

@@ -19,6 +19,7 @@ from vnform.indicators import (
     dimensions,
     figures,
     group_key,
+    period_of,
     rounded,
     tally,
 )
@@ -69,6 +70,50 @@ async def indicator_records(specs: Sequence[FormSpec], period: Period, minimum: 
     if by == "form":
         records.extend(_form_extras(specs, period, records, found, minimum))
     return [{name: record.get(name) for name in FIELDS} for record in records]
+
+
+#: The fields that carry a figure (not a count): left empty in a suppressed record.
+FIGURE_FIELDS = ("mean", "top2_pct", "bottom2_pct", "score_0_100", "ci95_low", "ci95_high",
+                 "promoters_pct", "detractors_pct", "nps", "case_satisfaction_pct")
+GROUP_FIELDS = {"form": "form", "service": "service", "agency": "agency"}
+
+
+async def protected_records(specs: Sequence[FormSpec], period: Period, minimum: int,
+                            by: str = "form") -> list[dict[str, object]]:
+    """:func:`indicator_records` of *period*, safe from differencing across nested
+    periods: a quarter's or a year's record is suppressed when the record of one of its
+    months is, since the period's figure less the other months' would give that month's
+    (docs/indicators.md, "Nested periods"). A composite index goes with any of its
+    parts."""
+    records = await indicator_records(specs, period, minimum, by)
+    if period.kind == "month":
+        return records
+    field = GROUP_FIELDS[by]
+    hidden: set[tuple[object, object, object]] = set()
+    for month in months_of(period):
+        for record in await indicator_records(specs, month, minimum, by):
+            if record["status"] == "suppressed":
+                hidden.add((record[field], record["indicator"], record["scale"]))
+    parts_hidden = {(group, indicator) for group, indicator, _scale in hidden}
+    protected = []
+    for record in records:
+        group = record[field]
+        nested = (group, record["indicator"], record["scale"]) in hidden or (
+            record["scale"] == "composite" and any(
+                (group, part) in parts_hidden for part in record["of"] or ()))  # type: ignore[union-attr]
+        if nested and record["status"] != "suppressed":
+            record = record | dict.fromkeys(FIGURE_FIELDS) | {"status": "suppressed"}
+        protected.append(record)
+    return protected
+
+
+def months_of(period: Period) -> list[Period]:
+    """The months of a quarter or a year."""
+    found, month = [], period_of(period.first, "month")
+    while month.first < period.after:
+        found.append(month)
+        month = month.shifted(1)
+    return found
 
 
 def _record(period: Period, by: str, key: str, forms: list[FormSpec], indicator: str,

@@ -76,6 +76,10 @@ class Settings:
         "Seconds a citizen's session lasts: language, and unfinished answers (purged after).",
         "VNFORM_SESSION_MAX_AGE",
     )
+    open_data_period: str = _setting(
+        "quarter", "The one kind of period open data publishes (month, quarter or year), "
+        "each once it is over.", "VNFORM_OPEN_DATA_PERIOD",
+    )
     daily_jobs: bool = _setting(
         True, "Run the daily purge (personal data past its form's retention, expired "
         "sessions, old sign-in failures) inside `vnform serve`; one process of all "
@@ -131,6 +135,11 @@ class Settings:
     )
     debug: bool = _setting(False, "Show tracebacks on errors (never in production).",
                            "VNFORM_DEBUG")
+
+    def __post_init__(self) -> None:
+        if self.open_data_period not in ("month", "quarter", "year"):
+            raise ValueError("VNFORM_OPEN_DATA_PERIOD must be month, quarter or year, not "
+                             f"{self.open_data_period!r}")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

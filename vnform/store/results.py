@@ -49,11 +49,11 @@ async def form_activity(form_ids: Iterable[str], tz: ZoneInfo) -> dict[str, Form
             for form_id, total in totals.items()}
 
 
-async def results(spec: FormSpec, filters: Filters) -> tallies.Figures:
+async def results(spec: FormSpec, filters: Filters, trends: bool = True) -> tallies.Figures:
     """The figures of a results view, with the answers per day of its scale questions
-    (their trends): from the counters (numbers and dates from their histograms), or
-    counted live for a segment."""
-    keys = trend_keys(spec)
+    (their trends, unless not *trends*): from the counters (numbers and dates from their
+    histograms), or counted live for a segment."""
+    keys = trend_keys(spec) if trends else []
     if filters.segment:
         return await segments.figures(spec, filters, keys)
     found = await tallies.figures(spec.id, filters, keys)

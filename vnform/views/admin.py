@@ -40,6 +40,7 @@ from vnform.indicators import (
     recent_periods,
 )
 from vnform.summary import choice_results
+from vnform.trends import trend_keys
 from vnform.turns import give_way
 from vnform.views.auth import admins_only, client_address, signed_in
 from vnform.views.render import page_language, path_for, public_url, render
@@ -134,8 +135,11 @@ async def dashboard(request: Request) -> Response:
     tz = request.state.tz
     filters, problems, versions = await _filters(request, spec)
     minimum = request.state.settings.min_group_size
+    # A segment's trends are counted live from every sheet of the segment, by day: only
+    # when asked for, so that its figures come first.
+    trends_asked = not filters.segment or request.query_params.get("trends") == "1"
     started = time.perf_counter()
-    found = await store.results(spec, filters)
+    found = await store.results(spec, filters, trends=trends_asked)
     seconds = time.perf_counter() - started
     totals = (await store.form_totals([spec.id])).get(spec.id, store.FormTotal())
     flagged = await store.flagged_count(spec.id)
@@ -193,6 +197,7 @@ async def dashboard(request: Request) -> Response:
         headline_names={f.indicator: _dimension_name(f.indicator, lang) for f in figures},
         indicator_min_n=min_n, survey_url=_survey_url(request, spec),
         results_url=_results_url(request, filters), trends=trends,
+        trends_deferred=not trends_asked, trend_keys=frozenset(trend_keys(spec)),
         comparisons=comparisons(spec, found.counts, minimum, filters.active),
     ), lang=lang)
 

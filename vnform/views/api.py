@@ -189,7 +189,7 @@ async def indicators(request: Request) -> Response:
     minimum = request.state.settings.indicator_min_n
 
     async def body() -> tuple[bytes, str]:
-        return feed_body(await reports.indicator_records(specs, period, minimum, by), fmt)
+        return feed_body(await reports.protected_records(specs, period, minimum, by), fmt)
 
     validated = await validators(specs, "api", period.label, by, fmt, minimum)
     return await conditional(request, validated, body, {
