@@ -26,6 +26,7 @@ from vnform.cli import (
     forms,
     indicators,
     invitations,
+    privacy,
     purge,
     server,
     subjects,
@@ -67,5 +68,6 @@ def _parser() -> argparse.ArgumentParser:
     tallies.add_commands(commands, add_common_options)
     subjects.add_commands(commands, add_common_options)
     purge.add_commands(commands, add_common_options)
+    privacy.add_commands(commands, add_common_options)
     server.add_migrate(commands)
     return parser

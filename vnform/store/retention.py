@@ -5,16 +5,20 @@ daily jobs' runs, which make one process in all instances do a day's work."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from vnform.models import FlaggedSubmission, JobRun, LoginFailure, Response, UserSession
+from vnform.store.database import WRITE, execute
 
 __all__ = [
-    "claim_run", "count_due", "due_for_erasure", "finish_run", "purge_flagged",
-    "purge_login_failures", "purge_sessions",
+    "PersonalHeld", "claim_run", "count_due", "due_for_erasure", "finish_run",
+    "personal_held", "purge_flagged", "purge_login_failures", "purge_sessions",
 ]
 
 
@@ -68,3 +72,37 @@ async def finish_run(job: str, day: str, outcome: dict[str, Any]) -> None:
     """Record that *job* of *day* is done, and what it did (counts only)."""
     await JobRun.filter(job=job, day=day).update(finished_at=dt.datetime.now(dt.UTC),
                                                  outcome=outcome)
+
+
+@dataclass(frozen=True)
+class PersonalHeld:
+    """What a form holds of personal data: answers per key, responses that hold any,
+    and the consents given and declined."""
+
+    answers: dict[str, int]
+    responses: int
+    consents_given: int
+    consents_declined: int
+    erased: int
+
+
+async def personal_held(form_id: str, keys: Sequence[str]) -> PersonalHeld:
+    """Counts of the personal data *form_id* holds now (its answers to *keys*)."""
+    conn = connections.get(WRITE)
+    marks = ", ".join("?" * len(keys))
+    answers: dict[str, int] = {}
+    responses = 0
+    if keys:
+        answers = {str(q): int(n) for q, n in await execute(
+            conn, f"SELECT question, COUNT(*) FROM answer WHERE form_id = ? AND question IN "
+                  f"({marks}) GROUP BY question", [form_id, *keys])}
+        ((responses,),) = await execute(
+            conn, f"SELECT COUNT(DISTINCT response_id) FROM answer WHERE form_id = ? AND "
+                  f"question IN ({marks})", [form_id, *keys])
+    ((given, declined, erased),) = await execute(
+        # Named columns: PostgreSQL's rows come back as mappings by column name.
+        conn, "SELECT COALESCE(SUM(CASE WHEN consent THEN 1 ELSE 0 END), 0) AS given, "
+              "COALESCE(SUM(CASE WHEN consent = ? THEN 1 ELSE 0 END), 0) AS declined, "
+              "COALESCE(SUM(CASE WHEN erased_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS erased "
+              "FROM response WHERE form_id = ?", [False, form_id])
+    return PersonalHeld(answers, int(responses), int(given), int(declined), int(erased))
