@@ -312,3 +312,22 @@ def test_a_deleted_response_still_counts_in_the_results(answered, app, add_offic
     page = app.get("/admin/forms/lien-he?lang=en")
     assert '<p class="big-number">1</p>' in page.text
     assert database.verify() == []
+
+
+def test_the_private_link_is_shown_once(answered) -> None:
+    citizen, _link = answered
+    again = citizen.open("/f/lien-he/thanks")
+    assert again.status_code == 200 and 'class="private-link"' not in again.text
+
+
+def test_sending_the_same_answers_twice_gives_the_same_link(app, rows) -> None:
+    citizen = fresh(app)
+    citizen.open("/f/lien-he?lang=en")
+    answers = {"hai_long": "5", "dien_thoai": "0912345678", "consent": "yes"}
+    hidden = dict(citizen.hidden)
+    first = private_link(citizen.follow(citizen.post("/f/lien-he", answers)))
+    citizen.hidden = hidden  # the second click of a double click: the same page's tokens
+    second = private_link(citizen.follow(citizen.post("/f/lien-he", answers)))
+    assert first == second
+    assert rows("select count(*) from response") == [(1,)]
+    assert citizen.client.get(second).status_code == 200

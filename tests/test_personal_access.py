@@ -203,3 +203,28 @@ def test_an_unfiltered_list_is_shown_whatever_its_size(app) -> None:
 
 def test_an_account_with_personal_data_access_sees_a_small_filtered_list(app) -> None:
     assert "/responses/1" in app(ALLOWED).get(f"{URL}/responses?language=vi").text
+
+
+def test_the_figures_of_a_personal_number_are_for_accounts_with_access(
+        write_form, forms_dir, add_official, make_client) -> None:
+    write_form("""
+id: tuoi
+title: Tuổi
+agency: so-thu
+purpose: Thống kê theo tuổi.
+controller: Sở Thu
+retention_days: 30
+questions:
+  - {id: nam_sinh, type: integer, label: Năm sinh, personal_data: basic}
+""")
+    add_official(MASKED, "analyst", "so-thu")
+    client = make_client(forms_dir)
+    citizen = Citizen(client)
+    citizen.open("/f/tuoi")
+    assert citizen.post("/f/tuoi", {"nam_sinh": "1985", "consent": "yes"}).status_code == 303
+    client.cookies.clear()
+    assert sign_in(client, MASKED).status_code == 303
+    page = client.get("/admin/forms/tuoi?lang=en").text
+    section = page.split('id="result-nam_sinh"', 1)[1].split("</section>", 1)[0]
+    assert "1985" not in section and "1,985" not in section
+    assert "Answered by 1" in section

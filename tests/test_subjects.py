@@ -98,3 +98,7 @@ def test_erase_of_an_unknown_response_says_so(cli, rows) -> None:
     code, _out, err = cli("subject", "erase", "99")
     assert code == 1 and "no response 99" in err
     assert rows("select count(*) from response") == [(3,)]
+
+
+def test_find_a_phone_number_given_with_the_country_code(cli) -> None:
+    assert found_ids(cli("subject", "find", "--value", "+84 912 345 678")[1]) == [1]

@@ -274,3 +274,11 @@ def test_the_rating_and_the_likert_question_are_side_by_side(results) -> None:
         ["Chấm điểm", "6", "16,7\u00a0%", "16,7\u00a0%", "16,7\u00a0%", "16,7\u00a0%",
          "33,3\u00a0%", "50,0\u00a0%", "3,33"],
     ]
+
+
+def test_a_point_of_a_small_group_is_masked_in_a_filtered_comparison() -> None:
+    counts = {"hai_long": {"rat_khong": 1, "hai_long": 9}, "sao": {"5": 9}}
+    likert, _rating = comparisons(spec(), counts, minimum=5, active=True)[0].keys
+    assert likert.answered.display == "10"
+    assert likert.shares == (None, 0.0, 0.0, 90.0, 0.0)  # the lone "1" is hidden
+    assert (likert.satisfied, likert.mean) == (None, None)

@@ -61,8 +61,13 @@ def comparisons(spec: FormSpec, counts: Mapping[str, Mapping[str, int]], minimum
             valid = sum(by_value.get(code, 0) for code in ranked)
             answered = count(valid, 0, minimum, active)
             shown = answered.value is not None and valid > 0
-            shares = tuple(100 * by_value.get(code, 0) / valid if shown else None
-                           for code in ranked)
+            # A point chosen by a small group is masked, as the bar charts mask it; the
+            # figures made from it go with it (share × answers would give it back).
+            small = {code for code in ranked
+                     if count(by_value.get(code, 0), 0, minimum, active).value is None}
+            shares = tuple(100 * by_value.get(code, 0) / valid
+                           if shown and code not in small else None for code in ranked)
+            shown = shown and not small
             satisfied = (100 * sum(by_value.get(code, 0) for code in scale.top2) / valid
                          if shown else None)
             points = ({code: scale.values[code] for code in ranked} if scale.kind == "nps"

@@ -55,13 +55,18 @@ class Filters:
         return self.params()
 
 
-def segment_questions(spec: FormSpec) -> list[Question]:
-    return [q for q in spec.questions if q.type in SEGMENT_TYPES]
+def segment_questions(spec: FormSpec, personal: bool = False) -> list[Question]:
+    """The questions whose answers can narrow a view: single-answer ones, and of those
+    that hold personal data only for an official who may see it (a segment of them
+    would list whose answer was what)."""
+    return [q for q in spec.questions if q.type in SEGMENT_TYPES
+            and (personal or not q.personal_data)]
 
 
 def parse_filters(query: Mapping[str, str], spec: FormSpec,
-                  versions: Sequence[str]) -> tuple[Filters, list[str]]:
-    """Filters from a query string; each unusable value is dropped with a reason."""
+                  versions: Sequence[str], personal: bool = False) -> tuple[Filters, list[str]]:
+    """Filters from a query string; each unusable value is dropped with a reason (a
+    segment of a personal-data question too, unless *personal*)."""
     problems: list[str] = []
     since = _date(query.get("since"), "since", problems)
     until = _date(query.get("until"), "until", problems)
@@ -80,7 +85,8 @@ def parse_filters(query: Mapping[str, str], spec: FormSpec,
     if raw := query.get("segment"):
         question_id, _, value = raw.partition(":")
         question = spec.question(question_id)
-        if question and question.type in SEGMENT_TYPES and question.choice(value):
+        if question and question.type in SEGMENT_TYPES and question.choice(value) \
+                and (personal or not question.personal_data):
             segment = (question_id, value)
         else:
             problems.append("segment")

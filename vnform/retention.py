@@ -59,12 +59,18 @@ async def purge(served: Mapping[str, FormSpec], settings: Settings,
     tz = ZoneInfo(settings.timezone)
     done = Purged()
     for form_id in sorted(set(served) | set(await store.form_ids_stored())):
-        found = await form_versions(form_id, served.get(form_id))
+        try:
+            found = await form_versions(form_id, served.get(form_id))
+        except Exception:  # noqa: BLE001 - a stored version no longer readable: the others go on
+            log.exception("purge: the versions of %s could not be read", form_id)
+            continue
         if found is None:
             continue
         current, older = found
         keys = sorted(masking.personal_keys(current, *older))
-        days = current.retention_days
+        # A version without personal data (and so without retention) keeps the earlier
+        # versions' answers no longer than those versions said.
+        days = retention_of(current, *older)
         if keys and days:
             before = now - dt.timedelta(days=days)
             done.personal[form_id] = (await store.count_due(form_id, before) if dry_run
@@ -79,6 +85,11 @@ async def purge(served: Mapping[str, FormSpec], settings: Settings,
     done.login_failures = await store.purge_login_failures(
         dt.timedelta(minutes=settings.login_window_minutes), dry_run)
     return done
+
+
+def retention_of(*specs: FormSpec) -> int | None:
+    """The retention of a form's personal data: the newest version's that sets one."""
+    return next((spec.retention_days for spec in specs if spec.retention_days), None)
 
 
 async def _erase_due(form_id: str, keys: list[str], before: dt.datetime,

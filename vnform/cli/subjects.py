@@ -43,7 +43,11 @@ def searched(value: str) -> list[str]:
     text = value.strip()
     forms = {text}
     if re.fullmatch(r"[+\d][\d .\-()]*", text):
-        forms.add(re.sub(r"\D", "", text))
+        digits = re.sub(r"\D", "", text)
+        forms.add(digits)
+        # A Vietnamese number given with its country code is stored as 0...
+        if text.startswith("+84") or (digits.startswith("84") and len(digits) in (11, 12)):
+            forms.add("0" + digits[2:])
     return sorted(forms)
 
 

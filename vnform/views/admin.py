@@ -81,7 +81,8 @@ async def _filters(request: Request, spec: FormSpec) -> tuple[Filters, list[str]
     versions = await store.version_list(spec.id)
     if spec.version not in versions:
         versions.insert(0, spec.version)  # the current version, before its first answer
-    filters, problems = parse_filters(request.query_params, spec, versions)
+    filters, problems = parse_filters(request.query_params, spec, versions,
+                                      personal=request.state.official.personal_data)
     return filters, problems, versions
 
 
@@ -188,7 +189,8 @@ async def dashboard(request: Request) -> Response:
     return await _page(request, "admin/dashboard.html", page_context(
         request, spec=spec, filters=filters, problems=problems, versions=versions,
         version_names=await _version_names(spec, lang, tz),
-        segments=segment_questions(spec), total_all=totals.responses, total=filtered_total,
+        segments=segment_questions(spec, request.state.official.personal_data),
+        total_all=totals.responses, total=filtered_total,
         flagged=flagged, live=found.live, live_seconds=seconds,
         day_counts=day_counts, day_chart=day_chart, results=results, bar_charts=bar_charts,
         numbers=found.numbers, dates=found.dates, texts=texts, minimum=minimum,

@@ -15,6 +15,7 @@ case already rated gets the "already rated" page: 200 when a link or page is ope
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -297,7 +298,7 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         if not await _same_as_stored(spec, current, data, response_id, lang):
             return render(request, "closed.html", {"spec": spec, "reason": "conflict"},
                           lang=lang, languages=spec.languages, status_code=409)
-        return _to_thanks(request, spec, token)
+        return _to_thanks(request, spec, token, _link_secret(request, token))
     flagged = await store.flag_state(token)
     if flagged is not None and flagged[1]:  # kept apart already, and sent again
         return _to_thanks(request, spec, token)
@@ -449,8 +450,9 @@ async def review(request: Request) -> Response:
         return closed
     if request.method == "POST":
         token = _check_post(request, await _read_form(request))
-        if await store.submitted(token) is not None or (
-                _previewed(request) is not None and await store.preview_response_of(token)):
+        if await store.submitted(token) is not None:
+            return _to_thanks(request, spec, token, _link_secret(request, token))
+        if _previewed(request) is not None and await store.preview_response_of(token):
             return _to_thanks(request, spec, token)
         flagged = await store.flag_state(token)
         if flagged is not None and flagged[1]:
@@ -495,7 +497,11 @@ async def thanks(request: Request) -> Response:
     lang = page_language(request, spec.languages)
     key = _key(request, spec)
     receipt = request.session.get("done", {}).get(key)
-    secret = request.session.get(LINKS, {}).get(key)
+    # Shown once: on a shared device, the next person must not find it here.
+    links = request.session.get(LINKS, {})
+    secret = links.pop(key, None)
+    if secret is not None:
+        request.session[LINKS] = links
     link = (public_url(request, path_for(request, "own_response", reference=receipt))
             + f"?k={secret}") if receipt and secret else None
     return render(request, "thanks.html", {"spec": spec, "receipt": receipt, "link": link},
@@ -513,7 +519,10 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
     consent = _consent(spec, lang, answers if decision is None else decision)
     final, needs = (dict(answers), None) if checked else _check_all(spec, answers, lang)
     if needs is not None:
-        await store.save_draft(token, spec, keep_visible(spec, answers), needs.index)
+        kept = keep_visible(spec, answers) | {
+            key: value for key, value in (decision or answers).items()
+            if key in privacy.DECISION}  # the answer to the notice stays
+        await store.save_draft(token, spec, kept, needs.index)
         return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
     if _previewed(request) is not None:  # a test response, kept apart from the responses
         await store.add_preview_response(spec, token, lang, final,
@@ -531,7 +540,9 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
                  if key not in spec.personal_columns}
     mark = await _claim(request, spec)
     bound = _bound_invitation(request, spec, token)
-    secret = secrets.token_urlsafe(18)
+    # The link's secret follows from the form's one-time token: a double click, whose
+    # second post stores nothing, leads to the same link.
+    secret = _link_secret(request, token)
     try:
         await store.submit(
             spec, token, lang, final, request.state.counting, limit=spec.max_responses,
@@ -550,6 +561,14 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
             return _rated_page(request, spec, lang, status_code=409)
         raise
     return _to_thanks(request, spec, token, secret)
+
+
+def _link_secret(request: Request, token: str) -> str:
+    """The secret of the private link of the response stored with *token*: a keyed hash
+    of the token (the token itself is never shown)."""
+    key = request.state.settings.secret_key.encode()
+    digest = hmac.new(key, f"link:{token}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()
 
 
 def _consent(spec: FormSpec, lang: str, decision: Answers) -> privacy.Consent:
@@ -596,10 +615,12 @@ def _to_thanks(request: Request, spec: FormSpec, token: str,
     done = request.session.get("done", {})
     done[key] = receipt_code(token)
     request.session["done"] = done
+    links = request.session.get(LINKS, {})
     if secret is not None:
-        links = request.session.get(LINKS, {})
         links[key] = secret
-        request.session[LINKS] = links
+    else:  # no new response here: no link of an earlier one
+        links.pop(key, None)
+    request.session[LINKS] = links
     started = request.session.get(STARTED, {})
     if started.pop(key, None) is not None:
         request.session[STARTED] = started

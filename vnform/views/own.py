@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from vnform import csrf, privacy, references, store
 from vnform.datasets import form_versions
 from vnform.forms.spec import FormSpec
+from vnform.retention import retention_of
 from vnform.views.auth import client_address
 from vnform.views.render import page_language, path_for, render
 
@@ -35,12 +36,13 @@ async def own_response(request: Request) -> Response:
     own, spec, seen = await _opened(request)
     lang = page_language(request, spec.languages)
     stored = await store.response_detail(spec.id, own.id, officials=False)
-    assert stored is not None
+    if stored is None:  # deleted meanwhile
+        raise HTTPException(404)
     personal = sorted(key for key in seen.personal_columns if key in stored.answers)
     return _private(render(request, "own_response.html", {
         "spec": spec, "seen": seen, "own": own, "stored": stored, "personal": personal,
-        "reference": request.path_params["reference"], "secret": _secret(request),
-        "until": _until(own, spec), "erased": request.query_params.get("erased") == "1",
+        "reference": _reference(request), "secret": _secret(request),
+        "until": _until(own, seen, spec), "erased": request.query_params.get("erased") == "1",
         "asked": request.query_params.get("confirm"), "tz": request.state.tz,
     }, lang=lang, languages=spec.languages))
 
@@ -49,10 +51,11 @@ async def own_answers(request: Request) -> Response:
     """The response as JSON, to keep: the answers by question, as stored."""
     own, spec, seen = await _opened(request)
     stored = await store.response_detail(spec.id, own.id, officials=False)
-    assert stored is not None
+    if stored is None:
+        raise HTTPException(404)
     multiple = {key for q in seen.questions if q.multiple for key in q.columns}
     body = {
-        "form_id": spec.id, "reference": request.path_params["reference"],
+        "form_id": spec.id, "reference": _reference(request),
         "submitted_at": own.submitted_at.astimezone(dt.UTC).isoformat(timespec="seconds")
         .replace("+00:00", "Z"),
         "language": own.language, "form_version": own.version,
@@ -61,7 +64,7 @@ async def own_answers(request: Request) -> Response:
         "answers": {key: values if key in multiple else values[0]
                     for key, values in stored.answers.items()},
     }
-    name = f"{spec.id}-{request.path_params['reference']}.json"
+    name = f"{spec.id}-{_reference(request)}.json"
     return _private(Response(
         json.dumps(body, ensure_ascii=False, indent=2) + "\n",
         media_type="application/json; charset=utf-8",
@@ -83,7 +86,7 @@ async def delete_own(request: Request) -> Response:
     what = data.get("what")
     if what not in ("personal", "all"):
         raise HTTPException(400)
-    base = path_for(request, "own_response", reference=request.path_params["reference"])
+    base = path_for(request, "own_response", reference=_reference(request))
     if data.get("confirm") != "yes":
         return _private(RedirectResponse(f"{base}?k={data['k']}&confirm={what}#delete",
                                          status_code=303))
@@ -118,19 +121,25 @@ async def _opened(request: Request, secret: str | None = None
         raise HTTPException(404)
     current, older = found
     seen = next((s for s in (current, *older) if s.version == own.version), current)
-    if dt.datetime.now(dt.UTC) >= _until(own, current):
+    if dt.datetime.now(dt.UTC) >= _until(own, seen, current):
         raise HTTPException(404)
     return own, current, seen
+
+
+def _reference(request: Request) -> str:
+    """The reference of the path as people read it (its code checked by :func:`_opened`
+    before: an address never carries what the path held besides)."""
+    return references.shown(references.parse(request.path_params["reference"]) or "")
 
 
 def _secret(request: Request) -> str:
     return request.query_params.get("k", "")
 
 
-def _until(own: store.OwnResponse, spec: FormSpec) -> dt.datetime:
-    """When the link stops opening the response."""
-    days = spec.retention_days if spec.personal_questions and spec.retention_days \
-        else LINK_DAYS
+def _until(own: store.OwnResponse, seen: FormSpec, current: FormSpec) -> dt.datetime:
+    """When the link stops opening the response: when the personal data of the version
+    it answered is erased (the current version's retention when that one says none)."""
+    days = (retention_of(seen, current) if seen.personal_questions else None) or LINK_DAYS
     return own.submitted_at + dt.timedelta(days=days)
 
 
