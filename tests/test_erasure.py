@@ -16,6 +16,7 @@ import pytest
 from conftest import Citizen, Database, errors, sign_in, with_store
 
 from vnform import store
+from vnform.cli import main
 
 OFFICIAL = "xoa.du.lieu@so.gov.vn"
 URL = "/admin/forms/lien-he"
@@ -125,9 +126,50 @@ def test_a_deleted_response_is_gone_and_still_counted(app, database, rows) -> No
 
 
 def test_a_segment_counted_live_sees_only_what_is_still_stored(app, database) -> None:
+    # A segment of a personal-data question is for an account that may see it.
+    assert main(["user", "allow-personal-data", OFFICIAL, "--db", database.url]) == 0
+    assert '<p class="big-number">&lt; 5</p>' in app.get(f"{URL}?segment=dan_toc:kinh").text
     erase(database, lambda: store.erase_personal("lien-he", [1, 2], ["dan_toc"], TZ))
     page = app.get(f"{URL}?lang=en&segment=dan_toc:kinh").text
     assert '<p class="big-number">0</p>' in page
+
+
+def test_a_segment_of_a_personal_question_is_refused_without_access(app) -> None:
+    page = app.get(f"{URL}?lang=en&segment=dan_toc:kinh").text
+    assert "Some filters were not understood and are not applied: segment" in page
+    assert '<p class="big-number">3</p>' in page
+    assert 'value="dan_toc:kinh"' not in page  # not offered either
+
+
+def test_an_erased_personal_number_leaves_no_trace_of_its_value(
+        write_form, forms_dir, add_official, make_client, database, rows) -> None:
+    write_form("""
+id: nam-sinh
+title: Năm sinh
+agency: so-thu
+purpose: Thống kê theo tuổi.
+controller: Sở Thu
+retention_days: 30
+questions:
+  - {id: nam_sinh, type: integer, label: Năm sinh, personal_data: basic}
+  - {id: hai_long, type: rating, label: Hài lòng}
+""")
+    client = make_client(forms_dir)
+    for year in ("1985", "1990"):
+        client.cookies.clear()
+        citizen = Citizen(client)
+        citizen.open("/f/nam-sinh")
+        assert citizen.post("/f/nam-sinh", {"nam_sinh": year, "hai_long": "4",
+                                            "consent": "yes"}).status_code == 303
+    erase(database, lambda: store.erase_personal("nam-sinh", [1], ["nam_sinh"], TZ,
+                                                 fold=["nam_sinh"]))
+    values = {value for table in ("tally", "erased_tally") for (value,) in rows(
+        f"select value from {table} where question = 'nam_sinh'")}
+    assert "1985" not in values and "1990" in values  # the other answer is still kept
+    assert rows("select sum(n) from tally where question = 'nam_sinh'") == [(2,)]
+    assert database.verify() == []
+    database.retally("nam-sinh")
+    assert rows("select sum(n) from tally where question = 'nam_sinh'") == [(2,)]
 
 
 def test_erasing_responses_of_another_form_erases_nothing(app, database, rows) -> None:

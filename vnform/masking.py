@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from vnform.answers import StoredResponse
-from vnform.forms.spec import FormSpec
+from vnform.forms.spec import NUMBER_TYPES, FormSpec
 
-__all__ = ["MASK", "masked_response", "masked_texts", "personal_keys"]
+__all__ = ["MASK", "masked_response", "masked_texts", "personal_keys", "value_keys"]
 
 #: What stands for a personal-data answer an official may not see.
 MASK = "•••"
@@ -22,6 +22,13 @@ MASK = "•••"
 def personal_keys(*specs: FormSpec) -> frozenset[str]:
     """The answer keys that hold personal data in any of *specs* (versions of a form)."""
     return frozenset(key for spec in specs for key in spec.personal_columns)
+
+
+def value_keys(*specs: FormSpec) -> frozenset[str]:
+    """The personal-data answer keys whose values the counters would keep one by one (a
+    number, a date: someone's answer), to be folded into counts of answers on erasure."""
+    return frozenset(key for spec in specs for q in spec.personal_questions
+                     if q.type in NUMBER_TYPES or q.type == "date" for key in q.columns)
 
 
 def masked_response(stored: StoredResponse, keys: Iterable[str]) -> StoredResponse:

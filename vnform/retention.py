@@ -73,8 +73,9 @@ async def purge(served: Mapping[str, FormSpec], settings: Settings,
         days = retention_of(current, *older)
         if keys and days:
             before = now - dt.timedelta(days=days)
+            fold = sorted(masking.value_keys(current, *older))
             done.personal[form_id] = (await store.count_due(form_id, before) if dry_run
-                                      else await _erase_due(form_id, keys, before, tz))
+                                      else await _erase_due(form_id, keys, fold, before, tz))
         flagged_before = now - dt.timedelta(days=days if keys and days else FLAGGED_DAYS)
         flagged = await store.purge_flagged(form_id, flagged_before, dry_run)
         if flagged:
@@ -92,11 +93,11 @@ def retention_of(*specs: FormSpec) -> int | None:
     return next((spec.retention_days for spec in specs if spec.retention_days), None)
 
 
-async def _erase_due(form_id: str, keys: list[str], before: dt.datetime,
+async def _erase_due(form_id: str, keys: list[str], fold: list[str], before: dt.datetime,
                      tz: ZoneInfo) -> int:
     erased = 0
     while ids := await store.due_for_erasure(form_id, before, BATCH):
-        erased += await store.erase_personal(form_id, ids, keys, tz)
+        erased += await store.erase_personal(form_id, ids, keys, tz, fold)
         await asyncio.sleep(0)  # citizens' requests between batches
     return erased
 

@@ -104,12 +104,14 @@ def _erase(args: argparse.Namespace) -> int:
             done = 0
             for form_id in sorted(set(forms.values())):
                 ids = sorted(rid for rid, form in forms.items() if form == form_id)
+                found = await form_versions(form_id, served.get(form_id))
+                specs = [found[0], *found[1]] if found else []
+                fold = sorted(masking.value_keys(*specs))
                 if args.personal_only:
-                    found = await form_versions(form_id, served.get(form_id))
-                    keys = sorted(masking.personal_keys(found[0], *found[1])) if found else []
-                    done += await store.erase_personal(form_id, ids, keys, tz)
+                    keys = sorted(masking.personal_keys(*specs))
+                    done += await store.erase_personal(form_id, ids, keys, tz, fold)
                 else:
-                    done += await store.delete_responses(form_id, ids, tz)
+                    done += await store.delete_responses(form_id, ids, tz, fold)
                 await store.audit("response_erased" if args.personal_only
                                   else "response_deleted", actor=cli_actor(), form_id=form_id,
                                   via="cli", responses=len(ids))

@@ -25,6 +25,7 @@ from vnform.sheets import DATE_COLUMNS, DATES, MARK_COLUMNS, MARKS, NUMBER_COLUM
 from vnform.store import sheets
 from vnform.store.database import WRITE, aware, execute, on_sqlite, stored_time
 from vnform.store.tallies import COLUMNS, KEY, _rules, _specs, day_sql, recount_statements
+from vnform.tallying import ANSWERED
 
 __all__ = ["SubjectMatch", "delete_responses", "erase_personal", "find_subject",
            "response_forms"]
@@ -34,10 +35,11 @@ BATCH = 500
 
 
 async def erase_personal(form_id: str, response_ids: Sequence[int], keys: Sequence[str],
-                         tz: ZoneInfo) -> int:
+                         tz: ZoneInfo, fold: Sequence[str] = ()) -> int:
     """Erase the answers to *keys* (personal-data answer keys) of *response_ids*, and
     mark those responses erased; returns how many responses were marked. Their counts
-    stay counted."""
+    stay counted; those of *fold* (numbers and dates, whose values are someone's
+    answer) as answers only, their values gone from every count (:func:`_fold`)."""
     done = 0
     for start in range(0, len(response_ids), BATCH):
         ids = list(response_ids[start:start + BATCH])
@@ -50,7 +52,7 @@ async def erase_personal(form_id: str, response_ids: Sequence[int], keys: Sequen
             if not ids:
                 continue
             if keys:
-                await _keep_counts(conn, form_id, ids, tz, keys=keys)
+                await _keep_counts(conn, form_id, ids, tz, keys=keys, fold=frozenset(fold))
                 await run(f"DELETE FROM answer WHERE form_id = ? AND response_id IN "
                           f"({_marks(ids)}) AND question IN ({_marks(keys)})",
                           [form_id, *ids, *keys])
@@ -61,9 +63,11 @@ async def erase_personal(form_id: str, response_ids: Sequence[int], keys: Sequen
     return done
 
 
-async def delete_responses(form_id: str, response_ids: Sequence[int], tz: ZoneInfo) -> int:
+async def delete_responses(form_id: str, response_ids: Sequence[int], tz: ZoneInfo,
+                           fold: Sequence[str] = ()) -> int:
     """Delete the responses *response_ids* of *form_id*, every answer with them; returns
-    how many there were. Their counts stay counted."""
+    how many there were. Their counts stay counted (those of *fold* as answers only, as
+    :func:`erase_personal` keeps them)."""
     done = 0
     for start in range(0, len(response_ids), BATCH):
         ids = list(response_ids[start:start + BATCH])
@@ -75,7 +79,7 @@ async def delete_responses(form_id: str, response_ids: Sequence[int], tz: ZoneIn
                 [form_id, *ids])]
             if not ids:
                 continue
-            await _keep_counts(conn, form_id, ids, tz)
+            await _keep_counts(conn, form_id, ids, tz, fold=frozenset(fold))
             for table, column in (("answer_sheet", "response_id"), ("answer", "response_id"),
                                   ("response", "id")):
                 await run(f"DELETE FROM {table} WHERE form_id = ? AND {column} IN "
@@ -85,20 +89,51 @@ async def delete_responses(form_id: str, response_ids: Sequence[int], tz: ZoneIn
 
 
 async def _keep_counts(conn: Any, form_id: str, ids: list[int], tz: ZoneInfo,
-                       keys: Sequence[str] = ()) -> None:
+                       keys: Sequence[str] = (), fold: frozenset[str] = frozenset()) -> None:
     """Add the counters of responses *ids* (of their answers to *keys* only, when given)
-    to ``erased_tally``, counted as the tallies count them."""
+    to ``erased_tally``, counted as the tallies count them; those of the answer keys
+    *fold* as answers only (:func:`_fold`)."""
     run = partial(execute, conn)
     sqlite = on_sqlite(conn)
     span = await run(f"SELECT MIN(submitted_at), MAX(submitted_at) FROM response "
                      f"WHERE id IN ({_marks(ids)})", ids)
     day = day_sql(sqlite, tz, aware(span[0][0]), aware(span[0][1]))
     rules = [] if keys else await _rules(run, form_id, await _specs(run, form_id, None))
+    kept: list[tuple[Any, ...]] = []
     for sql, params in recount_statements(sqlite, form_id, day, rules, responses=ids,
                                           keys=keys):
-        await run(f"INSERT INTO erased_tally ({', '.join(COLUMNS)}) SELECT * FROM ({sql}) c "
-                  f"WHERE 1 = 1 ON CONFLICT ({KEY}) DO UPDATE SET n = erased_tally.n + "
-                  "excluded.n", params)
+        kept += [tuple(row) for row in await run(sql, params)]
+    folded = [row for row in kept if row[1] in fold and row[2] != ANSWERED]
+    if folded:
+        await _fold(run, folded)
+    for row in kept:
+        form, question, value, day_, language, version, n = row
+        if question in fold:
+            value = ANSWERED  # the value itself is not kept
+        await run(f"INSERT INTO erased_tally ({', '.join(COLUMNS)}) VALUES "
+                  f"(?, ?, ?, ?, ?, ?, ?) ON CONFLICT ({KEY}) DO UPDATE SET "
+                  "n = erased_tally.n + excluded.n",
+                  [form, question, value, day_, language, version, int(n)])
+
+
+async def _fold(run: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Take the values of *rows* (tally rows of personal numbers and dates about to be
+    erased) out of the counters: each value's counter loses them (and is gone once
+    none is left: the value is no longer written anywhere), and the key's "answered"
+    counter gains them, so every count of answers stays as it was."""
+    for form, question, value, day, language, version, n in rows:
+        key = [form, question, value, day, language, version]
+        where = ("form_id = ? AND question = ? AND value = ? AND day = ? AND language = ? "
+                 "AND form_version = ?")
+        ((total,),) = await run(f"SELECT COALESCE(SUM(n), 0) AS total FROM tally "
+                                f"WHERE {where}", key)
+        await run(f"DELETE FROM tally WHERE {where}", key)
+        if int(total) - int(n) > 0:
+            await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      [*key, int(total) - int(n)])
+        await run(f"INSERT INTO tally ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                  f"ON CONFLICT ({KEY}, shard) DO UPDATE SET n = tally.n + excluded.n",
+                  [form, question, ANSWERED, day, language, version, int(n)])
 
 
 async def _clear_sheets(conn: Any, form_id: str, ids: list[int], keys: frozenset[str]) -> None:

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from vnform import csrf, privacy, references, store
+from vnform import csrf, masking, privacy, references, store
 from vnform.datasets import form_versions
 from vnform.forms.spec import FormSpec
 from vnform.retention import retention_of
@@ -91,11 +91,12 @@ async def delete_own(request: Request) -> Response:
         return _private(RedirectResponse(f"{base}?k={data['k']}&confirm={what}#delete",
                                          status_code=303))
     tz = request.state.tz
+    fold = sorted(masking.value_keys(seen, spec))
     if what == "personal":
         keys = sorted(seen.personal_columns | spec.personal_columns)
-        await store.erase_personal(spec.id, [own.id], keys, tz)
+        await store.erase_personal(spec.id, [own.id], keys, tz, fold)
     else:
-        await store.delete_responses(spec.id, [own.id], tz)
+        await store.delete_responses(spec.id, [own.id], tz, fold)
     await store.audit("response_erased" if what == "personal" else "response_deleted",
                       form_id=spec.id, address=client_address(request), via="private_link",
                       response=own.id)
