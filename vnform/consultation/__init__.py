@@ -1,0 +1,1 @@
+"""Consultations on draft policies: the draft split into articles (:mod:`.document`)."""
