@@ -9,7 +9,7 @@ from typing import Any
 
 from vnform import formatting
 from vnform.agencies import AgencyNames
-from vnform.i18n import N_, translations
+from vnform.i18n import LANGUAGE_NAMES, N_, translations
 
 __all__ = ["EVENTS", "describe_details", "describe_event"]
 
@@ -65,7 +65,6 @@ CHANNELS = {"web": N_("the web pages"), "cli": N_("the command line"), "api": N_
             "private_link": N_("the citizen's private link")}
 SHOWN = {"shown": N_("shown"), "masked": N_("masked"), "response": N_("a response's page"),
          "text answers": N_("the text answers' page"), "results": N_("the results page")}
-LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def describe_event(action: str, gettext: Callable[[str], str]) -> str:
@@ -104,7 +103,7 @@ def _value(key: str, value: Any, lang: str, agencies: AgencyNames) -> str:
     if text in words:
         return gettext(words[text])
     if key in ("lang", "language"):
-        return LANGUAGES.get(text, text)
+        return LANGUAGE_NAMES.get(text, text)
     if key in ("since", "until"):
         return formatting.day(text)
     return text

@@ -12,7 +12,7 @@ lose the erased answers, so a segment counted live sees only what is still store
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -40,27 +40,18 @@ async def erase_personal(form_id: str, response_ids: Sequence[int], keys: Sequen
     mark those responses erased; returns how many responses were marked. Their counts
     stay counted; those of *fold* (numbers and dates, whose values are someone's
     answer) as answers only, their values gone from every count (:func:`_fold`)."""
-    done = 0
-    for start in range(0, len(response_ids), BATCH):
-        ids = list(response_ids[start:start + BATCH])
-        async with in_transaction(WRITE) as conn:
-            await sheets.hold_counts(conn, form_id)
-            run = partial(execute, conn)
-            ids = [row[0] for row in await run(
-                f"SELECT id FROM response WHERE form_id = ? AND id IN ({_marks(ids)})",
-                [form_id, *ids])]
-            if not ids:
-                continue
-            if keys:
-                await _keep_counts(conn, form_id, ids, tz, keys=keys, fold=frozenset(fold))
-                await run(f"DELETE FROM answer WHERE form_id = ? AND response_id IN "
-                          f"({_marks(ids)}) AND question IN ({_marks(keys)})",
-                          [form_id, *ids, *keys])
-                await _clear_sheets(conn, form_id, ids, frozenset(keys))
-            await run(f"UPDATE response SET erased_at = ? WHERE id IN ({_marks(ids)})",
-                      [stored_time(conn, dt.datetime.now(dt.UTC)), *ids])
-            done += len(ids)
-    return done
+    async def erase(conn: Any, ids: list[int]) -> None:
+        run = partial(execute, conn)
+        if keys:
+            await _keep_counts(conn, form_id, ids, tz, keys=keys, fold=frozenset(fold))
+            await run(f"DELETE FROM answer WHERE form_id = ? AND response_id IN "
+                      f"({_marks(ids)}) AND question IN ({_marks(keys)})",
+                      [form_id, *ids, *keys])
+            await _clear_sheets(conn, form_id, ids, frozenset(keys))
+        await run(f"UPDATE response SET erased_at = ? WHERE id IN ({_marks(ids)})",
+                  [stored_time(conn, dt.datetime.now(dt.UTC)), *ids])
+
+    return await _in_batches(form_id, response_ids, erase)
 
 
 async def delete_responses(form_id: str, response_ids: Sequence[int], tz: ZoneInfo,
@@ -68,23 +59,31 @@ async def delete_responses(form_id: str, response_ids: Sequence[int], tz: ZoneIn
     """Delete the responses *response_ids* of *form_id*, every answer with them; returns
     how many there were. Their counts stay counted (those of *fold* as answers only, as
     :func:`erase_personal` keeps them)."""
+    async def delete(conn: Any, ids: list[int]) -> None:
+        await _keep_counts(conn, form_id, ids, tz, fold=frozenset(fold))
+        for table, column in (("answer_sheet", "response_id"), ("answer", "response_id"),
+                              ("response", "id")):
+            await execute(conn, f"DELETE FROM {table} WHERE form_id = ? AND {column} IN "
+                                f"({_marks(ids)})", [form_id, *ids])
+
+    return await _in_batches(form_id, response_ids, delete)
+
+
+async def _in_batches(form_id: str, response_ids: Sequence[int],
+                      work: Callable[[Any, list[int]], Awaitable[None]]) -> int:
+    """Run *work* on the responses of *response_ids* that are *form_id*'s, a batch per
+    transaction holding the form's counts lock; returns how many there were."""
     done = 0
     for start in range(0, len(response_ids), BATCH):
-        ids = list(response_ids[start:start + BATCH])
+        batch = list(response_ids[start:start + BATCH])
         async with in_transaction(WRITE) as conn:
             await sheets.hold_counts(conn, form_id)
-            run = partial(execute, conn)
-            ids = [row[0] for row in await run(
-                f"SELECT id FROM response WHERE form_id = ? AND id IN ({_marks(ids)})",
-                [form_id, *ids])]
-            if not ids:
-                continue
-            await _keep_counts(conn, form_id, ids, tz, fold=frozenset(fold))
-            for table, column in (("answer_sheet", "response_id"), ("answer", "response_id"),
-                                  ("response", "id")):
-                await run(f"DELETE FROM {table} WHERE form_id = ? AND {column} IN "
-                          f"({_marks(ids)})", [form_id, *ids])
-            done += len(ids)
+            ids = [row[0] for row in await execute(
+                conn, f"SELECT id FROM response WHERE form_id = ? AND id IN ({_marks(batch)})",
+                [form_id, *batch])]
+            if ids:
+                await work(conn, ids)
+                done += len(ids)
     return done
 
 

@@ -50,6 +50,7 @@ def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
                  request.url.include_query_params(lang=code).query)}
             for code in languages
         ] if len(languages) > 1 else [],
+        "language_names": LANGUAGE_NAMES,
         "url_for": lambda name, /, **params: path_for(request, name, **params),
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
         # An official's preview of a draft (vnform.views.designer): every page says so.
