@@ -743,6 +743,58 @@ questions:
 """
 
 
+#: A consultation that has closed, its synthesis published, with the revised draft.
+CLOSED_CONSULTATION_ID = "du-thao-da-dong"
+CLOSED_CONSULTATION = """\
+id: du-thao-da-dong
+kind: consultation
+title: {vi: Dự thảo đã lấy ý kiến xong, en: A consultation that has closed}
+agency: so-tttt-ha-noi
+languages: [vi, en]
+closes_at: 2026-01-31
+public_comments: true
+document: |
+  ### Điều 1. Phạm vi
+
+  Nghị định này quy định thời hạn cấp phiếu.
+
+  ### Điều 2. Thời hạn
+
+  1. Không quá 10 ngày.
+revised_document: |
+  ### Điều 1. Phạm vi
+
+  Nghị định này quy định thời hạn cấp phiếu.
+
+  ### Điều 2. Thời hạn
+
+  1. Không quá 5 ngày làm việc.
+
+  ### Điều 3. Hiệu lực
+
+  Nghị định có hiệu lực từ ngày 01/7/2027.
+"""
+
+
+def _publish_closed_consultation(database: Path) -> None:
+    """A comment on the closed consultation, answered, and its synthesis published (as
+    the officials' pages would leave them)."""
+    now = "2026-01-15 08:00:00+00:00"
+    with sqlite3.connect(database) as db:
+        response = db.execute(
+            "insert into response (form_id, form_version, token, language, submitted_at) "
+            "values (?, 'x', ?, 'vi', ?)", (CLOSED_CONSULTATION_ID, "t" * 32, now)).lastrowid
+        db.execute(
+            "insert into comment (response_id, form_id, article, stance, commenter_type, "
+            "text, proposal, submitted_at, fingerprint, status, answer, answer_text) values "
+            "(?, ?, 'dieu-2', 'amend', 'organisation', 'Nên rút ngắn.', 'Không quá 5 ngày.', "
+            "?, 'f', 'approved', 'accepted', 'Đã rút còn 5 ngày làm việc.')",
+            (response, CLOSED_CONSULTATION_ID, now))
+        db.execute("insert into synthesis_publication (form_id, published_at, published_by) "
+                   "values (?, ?, ?)", (CLOSED_CONSULTATION_ID, now, BROWSER_OFFICIAL))
+    db.close()
+
+
 @dataclass
 class Site:
     """`vnform serve` in its own process, on its own SQLite file, serving the demo forms
@@ -796,9 +848,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     shutil.copytree(DEMO_FORMS, forms)
     (forms / "da-dong.yaml").write_text(CLOSED_FORM, encoding="utf-8")
     (forms / "the-markup.yaml").write_text(HOSTILE_FORM, encoding="utf-8")
+    (forms / f"{CLOSED_CONSULTATION_ID}.yaml").write_text(CLOSED_CONSULTATION,
+                                                         encoding="utf-8")
     database = folder / "vnform.sqlite3"
     url = f"sqlite://{database}"
     _vnform("migrate", "--db", url)
+    _publish_closed_consultation(database)
     _vnform("user", "add", BROWSER_OFFICIAL, "--role", "admin", "--password-stdin",
             "--db", url, stdin=PASSWORD + "\n")
     designed = folder / f"{DESIGNED_FORM_ID}.yaml"  # a form kept in the database

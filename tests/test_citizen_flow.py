@@ -465,7 +465,7 @@ def test_a_changed_setting_keeps_the_version(make_client, write_form, forms_dir,
 
 
 def test_health_endpoint_reports_forms(client) -> None:
-    assert client.get("/healthz").json() == {"status": "ok", "forms": 3}
+    assert client.get("/healthz").json() == {"status": "ok", "forms": 4}
 
 
 def test_error_summary_names_each_question_and_links_to_its_field(citizen: Citizen) -> None:

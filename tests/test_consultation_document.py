@@ -102,8 +102,8 @@ def test_a_draft_without_articles_cannot_be_split() -> None:
 def test_an_article_number_given_twice_is_reported_at_its_line() -> None:
     text = "Điều 1. Một\n\nNội dung.\n\nĐiều 2. Hai\n\nĐiều 1. Lại một\n"
     document = split(blocks_of_markdown(text))
-    assert [(p.place, p.message) for p in document.problems] == [
-        (7, "Điều 1 appears twice (first at 1): each article needs its own number")]
+    assert [(p.place, p.message, p.earlier) for p in document.problems] == [
+        (7, "Điều 1 appears twice: each article needs its own number", 1)]
     assert [a.title for a in document.articles] == ["Một", "Hai"]
 
 

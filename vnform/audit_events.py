@@ -43,6 +43,12 @@ EVENTS = {
     "response_deleted": N_("Deleted a response"),
     "subject_searched": N_("Looked for a citizen's personal data, at their request"),
     "purged": N_("Erased the personal data kept past its time"),
+    "comments_tagged": N_("Tagged comments of a consultation"),
+    "comments_moderated": N_("Moderated comments of a consultation"),
+    "comments_answered": N_("Answered comments of a consultation"),
+    "synthesis_downloaded": N_("Downloaded the synthesis of a consultation"),
+    "synthesis_published": N_("Published the synthesis of a consultation"),
+    "synthesis_withdrawn": N_("Withdrew the synthesis of a consultation"),
 }
 #: Names of the details events carry; any other is shown by its code.
 DETAILS = {
@@ -58,11 +64,16 @@ DETAILS = {
     "flagged": N_("Automated submissions"),
     "personal_data": N_("Personal data"), "what": N_("Seen on"),
     "responses": N_("Responses"), "response": N_("Response"), "forms": N_("Forms"),
+    # actions on a consultation's comments
+    "comments": N_("Comments"), "tags": N_("Tags"), "decision": N_("Decision"),
+    "reason": N_("Reason"), "answer": N_("Answer"),
 }
 ROLES = {"admin": N_("Administrator"), "publisher": N_("Publisher"), "editor": N_("Editor"),
          "analyst": N_("Analyst")}
 CHANNELS = {"web": N_("the web pages"), "cli": N_("the command line"), "api": N_("the API"),
             "private_link": N_("the citizen's private link")}
+DECISIONS = {"approved": N_("approved"), "hidden": N_("hidden"), "accepted": N_("accepted"),
+             "explained": N_("not accepted, explained"), "noted": N_("noted")}
 SHOWN = {"shown": N_("shown"), "masked": N_("masked"), "response": N_("a response's page"),
          "text answers": N_("the text answers' page"), "results": N_("the results page")}
 
@@ -99,7 +110,8 @@ def _value(key: str, value: Any, lang: str, agencies: AgencyNames) -> str:
     text = str(value)
     if key == "agencies":
         return agencies.name(text, lang)
-    words = {"role": ROLES, "via": CHANNELS, "personal_data": SHOWN, "what": SHOWN}.get(key, {})
+    words = {"role": ROLES, "via": CHANNELS, "personal_data": SHOWN, "what": SHOWN,
+             "decision": DECISIONS, "answer": DECISIONS}.get(key, {})
     if text in words:
         return gettext(words[text])
     if key in ("lang", "language"):

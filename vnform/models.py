@@ -328,3 +328,72 @@ class JobRun(Model):
     class Meta:
         table = "job_run"
         unique_together = (("job", "day"),)
+
+
+class Comment(Model):
+    """A comment on the draft of a consultation, on one article or on the whole draft, sent
+    with the response that holds the other answers of the commenter (deleted with it)."""
+
+    id = fields.BigIntField(primary_key=True)
+    response: fields.ForeignKeyRelation[Response] = fields.ForeignKeyField(
+        "vnform.Response", related_name="comments", on_delete=fields.CASCADE, db_index=False
+    )
+    form_id = fields.CharField(max_length=80)
+    #: The id of the article (dieu-3), or general for the whole draft.
+    article = fields.CharField(max_length=80)
+    #: agree, disagree or amend (none on a general comment that takes no stance).
+    stance = fields.CharField(max_length=16, null=True)
+    #: individual, organisation or agency.
+    commenter_type = fields.CharField(max_length=16)
+    text = fields.TextField(null=True)
+    #: The wording proposed instead (an amend comment).
+    proposal = fields.TextField(null=True)
+    submitted_at = fields.DatetimeField()
+    #: A hash of the article, stance and wording as normalised: identical and nearly
+    #: identical comments share it (and form one group).
+    fingerprint = fields.CharField(max_length=32)
+    #: pending, approved or hidden: the moderation of public comments.
+    status = fields.CharField(max_length=16, default="pending")
+    moderation_reason = fields.TextField(null=True)
+    moderated_by = fields.CharField(max_length=254, null=True)
+    moderated_at = fields.DatetimeField(null=True)
+    #: The answer of the agency: accepted, explained or noted, with its text.
+    answer = fields.CharField(max_length=16, null=True)
+    answer_text = fields.TextField(null=True)
+    answered_by = fields.CharField(max_length=254, null=True)
+    answered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "comment"
+        indexes = (
+            Index(fields=("form_id", "article", "id"), name="comment_form_article"),
+            Index(fields=("form_id", "fingerprint"), name="comment_form_fingerprint"),
+            Index(fields=("response_id",), name="comment_response"),
+        )
+
+
+class CommentTag(Model):
+    """A tag an official put on a comment, to sort the comments of a consultation."""
+
+    id = fields.BigIntField(primary_key=True)
+    comment: fields.ForeignKeyRelation[Comment] = fields.ForeignKeyField(
+        "vnform.Comment", related_name="tags", on_delete=fields.CASCADE, db_index=False
+    )
+    form_id = fields.CharField(max_length=80)
+    tag = fields.CharField(max_length=60)
+
+    class Meta:
+        table = "comment_tag"
+        unique_together = (("comment_id", "tag"),)
+        indexes = (Index(fields=("form_id", "tag"), name="comment_tag_form_tag"),)
+
+
+class SynthesisPublication(Model):
+    """A consultation whose synthesis of comments (with the revised draft) is public."""
+
+    form_id = fields.CharField(max_length=80, primary_key=True)
+    published_at = fields.DatetimeField()
+    published_by = fields.CharField(max_length=254)
+
+    class Meta:
+        table = "synthesis_publication"

@@ -86,6 +86,11 @@ async def _export_async(args: argparse.Namespace) -> int:
             rows += n
 
         batches = store.iter_responses(args.form_id, filters, tz)
+        if spec.consultation is not None:  # one row per comment
+            from vnform.consultation.exports import comment_columns, comment_rows
+
+            cols = [*comment_columns(), *cols]
+            batches = comment_rows(args.form_id, batches)
         if args.format == "xlsx" and args.output is None:
             print("vnform: XLSX needs --output FILE", file=sys.stderr)
             return 2

@@ -77,8 +77,12 @@ class Article:
 
 @dataclass(frozen=True)
 class DocumentProblem:
+    """Where the draft could not be split as it should; *earlier*: the place of the
+    part it clashes with (the first article of a number given twice)."""
+
     place: int
     message: str
+    earlier: int | None = None
 
 
 @dataclass(frozen=True)
@@ -138,8 +142,8 @@ def split(blocks: Iterable[Block]) -> Document:
             number = int(found.group(1))
             if number in seen:
                 problems.append(DocumentProblem(block.place, (
-                    f"Điều {number} appears twice (first at {seen[number]}): each article "
-                    "needs its own number")))
+                    f"Điều {number} appears twice: each article needs its own number"),
+                    seen[number]))
             else:
                 seen[number] = block.place
             articles.append(_Open(number, _title(found.group(2), ""), block.place,

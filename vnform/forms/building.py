@@ -8,9 +8,11 @@ import json
 import re
 from typing import Any
 
+from vnform.consultation.sources import read_draft
 from vnform.forms import expressions, schema
 from vnform.forms.spec import (
     Choice,
+    Consultation,
     FormSpec,
     Page,
     Question,
@@ -37,6 +39,7 @@ def build(model: schema.FormFile, data: dict[str, Any], source: str = "") -> For
     """Turn a checked file into a :class:`FormSpec`."""
     langs = tuple(model.languages)
     definition = json.loads(json.dumps(data, default=_json_default))
+    consultation = _consultation(model, definition, source)
     version = version_of(definition, langs)
     lists = {
         name: tuple(_choice(c, langs) for c in choices)
@@ -78,16 +81,41 @@ def build(model: schema.FormFile, data: dict[str, Any], source: str = "") -> For
                          else Text.of(model.contact_consent or None, langs)),
         pages=pages,
         definition=definition,
+        kind=model.kind,
+        consultation=consultation,
         source=source,
+    )
+
+
+def _consultation(model: schema.FormFile, definition: dict[str, Any],
+                  source: str) -> Consultation | None:
+    """A consultation's draft (and revised draft) read, and kept in *definition* as
+    Markdown: a stored version rebuilds without the files they came from."""
+    if model.kind != "consultation" or model.document is None:
+        return None
+    drafts = {}
+    for key in ("document", "revised_document"):
+        value = getattr(model, key)
+        if value is not None:
+            draft = read_draft(value, source)
+            definition[key] = draft.markdown
+            drafts[key] = draft.document
+    return Consultation(
+        document=drafts["document"],
+        commenters=tuple(model.commenters or schema.COMMENTER_TYPES),
+        public_comments=bool(model.public_comments),
+        revised=drafts.get("revised_document"),
     )
 
 
 def version_of(definition: dict[str, Any], languages: tuple[str, ...]) -> str:
     """A short hash of what makes the form's questions (:data:`QUESTION_KEYS`, and its
     *languages*): their ids, types, labels, choices, rules and conditions. The form's
-    title, status, dates, cap and other settings change without a new version."""
+    title, status, dates, cap and other settings change without a new version; a
+    consultation's draft (``document``) makes one."""
     content = {"languages": list(languages),
-               **{key: definition[key] for key in QUESTION_KEYS if definition.get(key)}}
+               **{key: definition[key] for key in (*QUESTION_KEYS, "document")
+                  if definition.get(key)}}
     return hashlib.sha256(
         json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
@@ -100,7 +128,9 @@ def build_from_definition(definition: dict[str, Any]) -> FormSpec:
 def _pages(model: schema.FormFile) -> list[schema.Page]:
     if model.pages:
         return model.pages
-    return [schema.Page(id="main", questions=model.questions or [])]
+    # A consultation may ask no question: its one page is then empty.
+    return [schema.Page.model_construct(id="main", title=None, description=None,
+                                        questions=model.questions or [])]
 
 
 def _choice(choice: schema.Choice, langs: tuple[str, ...]) -> Choice:

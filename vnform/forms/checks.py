@@ -9,11 +9,13 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from vnform.consultation.sources import read_draft
 from vnform.forms import expressions, schema
 from vnform.forms.positions import NodeIndex, Path_, Problem
 from vnform.forms.spec import (
@@ -171,7 +173,7 @@ class Checker:
         m = self.model
         if m.pages and m.questions:
             self.error(("questions",), "use either 'pages' or 'questions', not both", key=True)
-        elif not m.pages and not m.questions:
+        elif not m.pages and not m.questions and m.kind != "consultation":
             self.error((), "a form needs 'pages' (or 'questions' for a one-page form)")
         if m.opens_at and m.closes_at and not _before(m.opens_at, m.closes_at):
             self.error(("closes_at",), "closes_at must be after opens_at")
@@ -202,7 +204,67 @@ class Checker:
                 earlier[q.id] = Question_(q, p_path, stand_in)
         self._indicator_typos()
         self._personal_data(earlier)
+        self._consultation()
         return self.problems
+
+    def _consultation(self) -> None:
+        """A consultation has a draft that splits into articles; a survey has none of a
+        consultation's keys."""
+        m = self.model
+        keys = ("document", "revised_document", "commenters", "public_comments")
+        if m.kind != "consultation":
+            for key in keys:
+                if getattr(m, key) is not None:
+                    self.error((key,), f"'{key}' belongs to consultations: add 'kind: "
+                               "consultation' to the form", key=True)
+            return
+        if m.pages and len(m.pages) > 1:
+            self.error(("pages",), "a consultation asks its questions on one page, with "
+                       "the comments: use 'questions'", key=True)
+        if m.commenters is not None:
+            if not m.commenters:
+                self.error(("commenters",), "say who may comment: individual, organisation "
+                           "or agency")
+            elif len(set(m.commenters)) != len(m.commenters):
+                self.error(("commenters",), "a kind of commenter is listed twice")
+        if m.document is None:
+            self.error((), "a consultation needs 'document': the draft's Markdown, or a .md "
+                       "or .docx file beside the form")
+            return
+        self._draft("document", m.document)
+        if m.revised_document is not None:
+            self._draft("revised_document", m.revised_document)
+
+    def _draft(self, key: str, value: str) -> None:
+        """Read the draft under *key* and report what keeps it from splitting, at its
+        line (in the form file, or in the draft's own file)."""
+        draft = read_draft(value, self.source)
+        if draft.error is not None:
+            self.error((key,), draft.error)
+            return
+        lines = value.split("\n")
+
+        def offset(place: int) -> int:  # of a draft's line, in the YAML value
+            line = lines[place - 1] if place <= len(lines) else ""
+            return len("\n".join(lines[:place - 1])) + (place > 1) + \
+                len(line) - len(line.lstrip())
+
+        for problem in draft.document.problems:
+            if draft.path is not None:
+                where = str(Path(self.source).parent / draft.path)
+                docx = not draft.path.lower().endswith((".md", ".markdown"))
+                unit = f"paragraph {problem.place}: " if docx else ""
+                earlier = "" if problem.earlier is None else \
+                    f" (first at {'paragraph' if docx else 'line'} {problem.earlier})"
+                self.problems.append(Problem(where, problem.place, 1,
+                                             unit + problem.message + earlier))
+                continue
+            earlier = ""
+            if problem.earlier is not None:
+                first = self.index.problem(self.source, (key,), "", key=False,
+                                           offset=offset(problem.earlier))
+                earlier = f" (first at line {first.line})"
+            self.error((key,), problem.message + earlier, offset=offset(problem.place))
 
     def _personal_data(self, questions: dict[str, Question_]) -> None:
         """A form that asks for personal data says why, who is responsible and for how

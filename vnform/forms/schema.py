@@ -134,10 +134,16 @@ class Composite(_Model):
     label: Localized | None = None
 
 
+COMMENTER_TYPES = ("individual", "organisation", "agency")
+
+
 class FormFile(_Model):
     """A whole form file."""
 
     id: Slug
+    kind: Literal["survey", "consultation"] = Field(
+        "survey", description="survey (questions), or consultation (comments on a draft "
+        "policy, article by article, with optional questions).")
     title: Localized
     description: Localized | None = None
     agency: Slug = Field(description="Code of the owning agency.")
@@ -179,6 +185,18 @@ class FormFile(_Model):
     contact_consent: bool | Localized | None = Field(
         None, description="Ask a separate, optional consent to be contacted again (never "
         "pre-ticked): true for the standard wording, or the wording per language.")
+    document: str | None = Field(
+        None, description="A consultation's draft: its Markdown, or the name of a .md or "
+        ".docx file beside the form file. Split at 'Chương I', 'Mục 1', 'Điều 1.' and "
+        "numbered clauses.")
+    revised_document: str | None = Field(
+        None, description="The revised draft (Markdown, or a .md or .docx file), shown beside "
+        "the original, article by article, once the synthesis is published.")
+    commenters: list[Literal[COMMENTER_TYPES]] | None = Field(  # type: ignore[valid-type]
+        None, description="Who may comment on a consultation (default: all three).")
+    public_comments: bool | None = Field(
+        None, description="Show a consultation's approved comments under their articles "
+        "(without personal data); comments then wait for moderation.")
     choice_lists: dict[Identifier, list[Choice]] = Field(default_factory=dict)
     pages: list[Page] | None = None
     questions: list[Question] | None = Field(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from vnform.consultation.document import Document
     from vnform.forms.expressions import Expr
 
 TEXT_TYPES = frozenset({"text", "textarea", "email", "phone"})
@@ -137,6 +138,23 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Consultation:
+    """What a consultation adds to a form: the draft split into articles, who may
+    comment, whether approved comments are shown, and the revised draft (once there is
+    one)."""
+
+    document: Document
+    commenters: tuple[str, ...]
+    public_comments: bool = False
+    revised: Document | None = None
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """What a comment may be on: each article's id, and ``general``."""
+        return (*(a.id for a in self.document.articles), "general")
+
+
+@dataclass(frozen=True)
 class FormSpec:
     """A form as the rest of vnform sees it."""
 
@@ -169,6 +187,9 @@ class FormSpec:
     retention_days: int | None = None
     #: The wording of the optional consent to be contacted again (None: not asked).
     contact_consent: Text | None = None
+    #: ``survey``, or ``consultation`` (then *consultation* is set).
+    kind: str = "survey"
+    consultation: Consultation | None = None
     source: str = ""
 
     @property

@@ -7,6 +7,7 @@ callers write ``store.submit(...)`` and never import the ORM themselves.
 from vnform.store.accounts import *  # noqa: F403
 from vnform.store.audit import *  # noqa: F403
 from vnform.store.bulk import *  # noqa: F403
+from vnform.store.comments import *  # noqa: F403
 from vnform.store.database import *  # noqa: F403
 from vnform.store.designs import *  # noqa: F403
 from vnform.store.erasure import *  # noqa: F403

@@ -61,7 +61,12 @@ async def delete_responses(form_id: str, response_ids: Sequence[int], tz: ZoneIn
     :func:`erase_personal` keeps them)."""
     async def delete(conn: Any, ids: list[int]) -> None:
         await _keep_counts(conn, form_id, ids, tz, fold=frozenset(fold))
-        for table, column in (("answer_sheet", "response_id"), ("answer", "response_id"),
+        # A consultation's comments go with their response (and their tags with them).
+        await execute(conn, "DELETE FROM comment_tag WHERE form_id = ? AND comment_id IN "
+                            "(SELECT id FROM comment WHERE form_id = ? AND response_id IN "
+                            f"({_marks(ids)}))", [form_id, form_id, *ids])
+        for table, column in (("comment", "response_id"), ("answer_sheet", "response_id"),
+                              ("answer", "response_id"),
                               ("response", "id")):
             await execute(conn, f"DELETE FROM {table} WHERE form_id = ? AND {column} IN "
                                 f"({_marks(ids)})", [form_id, *ids])

@@ -9,26 +9,31 @@ them. Both live in the database, so every worker process sees the same.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Sequence
 
 from tortoise.exceptions import IntegrityError
 
 from vnform.answers import Answers, StoredResponse, answer_rows
 from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FlaggedSubmission, SubmissionMark
+from vnform.store.comments import CommentDraft
 
 __all__ = ["claim_submission", "flag_state", "flag_submission", "flagged_count",
            "iter_flagged", "mark_suspect", "purge_marks", "release_submission"]
 
 
 async def flag_submission(spec: FormSpec, token: str, language: str, answers: Answers,
-                          reason: str) -> None:
-    """Keep *answers* apart, as a flagged submission (once per token; a visit marked
-    suspect earlier gets its answers and keeps its first reason)."""
+                          reason: str, comments: Sequence[CommentDraft] = ()) -> None:
+    """Keep *answers* (and a consultation's *comments*) apart, as a flagged submission
+    (once per token; a visit marked suspect earlier gets its answers and keeps its first
+    reason)."""
     stored: dict[str, list[str]] = {}
     for row in answer_rows(spec, answers):
         stored.setdefault(row.question, []).append(
             row.value if row.value is not None else row.text or "")
+    if comments:  # each as JSON text, beside the answers' lists of texts
+        stored["_comments"] = [json.dumps(c.to_json(), ensure_ascii=False) for c in comments]
     now = dt.datetime.now(dt.UTC)
     updated = await FlaggedSubmission.filter(token=token, answers__isnull=True).update(
         answers=stored, submitted_at=now)

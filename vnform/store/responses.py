@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FormVersion, Response
 from vnform.privacy import NOT_ASKED, Consent
 from vnform.store import reading, sheets, tallies
+from vnform.store.comments import CommentDraft, comment_writes
 from vnform.store.database import (
     WRITE,
     Write,
@@ -197,7 +198,8 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                  counting: tallies.Counting, limit: int | None = None,
                  case_code: str | None = None,
                  invitation_id: int | None = None, consent: Consent = NOT_ASKED,
-                 link_hash: str | None = None) -> tuple[int, bool]:
+                 link_hash: str | None = None,
+                 comments: Sequence[CommentDraft] = ()) -> tuple[int, bool]:
     """Store a response once per token: (response id, whether this call stored it).
 
     The response, its answers, its answer sheet and its tallies (counted by day in the
@@ -215,7 +217,7 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
 
     *consent* is the citizen's answer to the form's personal-data notice, stored with
     the response (and when it was given); *link_hash*, the SHA-256 of the secret of the
-    citizen's private link.
+    citizen's private link. A consultation's *comments* are stored with the response.
     """
     existing = await submitted(token)
     if existing is not None:
@@ -241,6 +243,7 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
         # A form with a cap counts its total apart: it may refuse.
         return [
             _answer_write(response_id, spec.id, rows),
+            *comment_writes(spec.id, response_id, comments, at),
             sheets.sheet_write(sheets.sheet_records(
                 spec.id, response_id, spec.version, day, language, counting.layout(spec.id),
                 rows)),

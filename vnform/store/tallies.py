@@ -662,7 +662,9 @@ async def _sheet_differences(run: Any, form_id: str, recounted: list[Row]) -> li
         expected[(q, v, d, lang, ver)] = expected.get((q, v, d, lang, ver), 0) + n
         answered[(q, d, lang, ver)] = answered.get((q, d, lang, ver), 0) + n
     responses = sum(n for (q, _v, _d, _l, _ver), n in expected.items() if q == RESPONSES)
-    if responses and not layout.marks:
+    answers = any(q != RESPONSES for (q, _v, _d, _l, _ver) in expected)
+    # A form without questions (a consultation may ask none) lays out no column.
+    if answers and not layout.marks:
         return [Difference(form_id, "answer sheets: no layout", 0, responses)]
     found = []
     for part in range(layout.parts):

@@ -26,6 +26,7 @@ from vnform import (
 )
 from vnform.agencies import AgencyNames
 from vnform.comparison import comparisons
+from vnform.consultation.exports import comment_columns, comment_rows
 from vnform.datasets import export_columns, form_versions
 from vnform.dictionary import dictionary_csv, dictionary_rows, version_name
 from vnform.filters import Filters, masked, parse_filters, segment_questions
@@ -503,6 +504,8 @@ async def download(request: Request) -> Response:
     if not include:
         cols = [column for column in cols if column.key not in personal]
     unmasked = include and request.state.official.personal_data
+    if spec.kind == "consultation" and request.query_params.get("flagged") != "1":
+        cols = [*comment_columns(), *cols]
     labels = lang if request.query_params.get("labels") == "1" else None
     excel = request.query_params.get("excel") == "1"
     # The submissions kept apart as automated, instead of the responses (filters aside).
@@ -524,6 +527,8 @@ async def download(request: Request) -> Response:
                                                                 batch=EXPORT_BATCH))
             if include and not unmasked:
                 batches = _masked_batches(batches, personal)
+            if spec.kind == "consultation" and not flagged:  # one row per comment
+                batches = comment_rows(spec.id, batches)
             if fmt == "csv":
                 stream: AsyncIterator[str | bytes] = export.csv_stream(
                     cols, batches, excel=excel, labels=labels, counted=count)

@@ -25,7 +25,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -51,6 +51,7 @@ from vnform.navigation import (
     visible_pages,
     without_page,
 )
+from vnform.store.comments import CommentDraft
 from vnform.views import errors
 from vnform.views.auth import client_address
 from vnform.views.render import page_language, path_for, public_url, render
@@ -510,12 +511,13 @@ async def thanks(request: Request) -> Response:
 
 async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
                   answers: Answers, suspect: str | None, checked: bool = False,
-                  decision: Answers | None = None) -> Response:
+                  decision: Answers | None = None,
+                  comments: Sequence[CommentDraft] = ()) -> Response:
     """Store the response once every shown answer is valid against the form as it is now
     (*checked*: every answer was validated in this request, so is not cleaned again).
     *suspect*: why the visit was marked automated on the server (the caller read it).
     *decision*: the visit's answers holding its answer to the personal-data notice (by
-    default *answers*)."""
+    default *answers*); *comments*: a consultation's, stored with the response."""
     consent = _consent(spec, lang, answers if decision is None else decision)
     final, needs = (dict(answers), None) if checked else _check_all(spec, answers, lang)
     if needs is not None:
@@ -532,7 +534,7 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
         # Kept apart, and thanked as anyone else: a bot learns nothing to adapt to (not
         # even the rate limit, which still counts it).
         await _claim(request, spec, refuse=False)
-        await store.flag_submission(spec, token, lang, final, reason)
+        await store.flag_submission(spec, token, lang, final, reason, comments)
         log.info("submission to %s kept apart as automated (%s)", spec.id, reason)
         return _to_thanks(request, spec, token)
     if consent.given is False:  # declined: nothing personal is stored
@@ -548,7 +550,7 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
             spec, token, lang, final, request.state.counting, limit=spec.max_responses,
             case_code=bound["case"] if bound else None,
             invitation_id=bound["id"] if bound else None, consent=consent,
-            link_hash=privacy.secret_hash(secret),
+            link_hash=privacy.secret_hash(secret), comments=comments,
         )
     except BaseException as exc:
         if mark is not None:  # not stored: the claim is given back

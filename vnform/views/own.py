@@ -21,9 +21,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from vnform import csrf, masking, privacy, references, store
+from vnform.consultation.comments import STANCE_NAMES
 from vnform.datasets import form_versions
 from vnform.forms.spec import FormSpec
+from vnform.i18n import translations
 from vnform.retention import retention_of
+from vnform.store.comments import StoredComment
 from vnform.views.auth import client_address
 from vnform.views.render import page_language, path_for, render
 
@@ -39,7 +42,10 @@ async def own_response(request: Request) -> Response:
     if stored is None:  # deleted meanwhile
         raise HTTPException(404)
     personal = sorted(key for key in seen.personal_columns if key in stored.answers)
+    comments = await _comments(spec, own.id)
     return _private(render(request, "own_response.html", {
+        "comments": comments, "labels": _article_labels(seen),
+        "stance_names": {k: translations(lang).gettext(v) for k, v in STANCE_NAMES.items()},
         "spec": spec, "seen": seen, "own": own, "stored": stored, "personal": personal,
         "reference": _reference(request), "secret": _secret(request),
         "until": _until(own, seen, spec), "erased": request.query_params.get("erased") == "1",
@@ -64,6 +70,11 @@ async def own_answers(request: Request) -> Response:
         "answers": {key: values if key in multiple else values[0]
                     for key, values in stored.answers.items()},
     }
+    if spec.consultation is not None:
+        body["comments"] = [
+            {"article": c.article, "stance": c.stance, "commenter_type": c.commenter_type,
+             "text": c.text, "proposal": c.proposal}
+            for c in await _comments(spec, own.id)]
     name = f"{spec.id}-{_reference(request)}.json"
     return _private(Response(
         json.dumps(body, ensure_ascii=False, indent=2) + "\n",
@@ -104,6 +115,20 @@ async def delete_own(request: Request) -> Response:
         return _private(RedirectResponse(f"{base}?k={data['k']}&erased=1", status_code=303))
     return _private(render(request, "own_deleted.html", {"spec": spec}, lang=lang,
                            languages=spec.languages))
+
+
+async def _comments(spec: FormSpec, response_id: int) -> list[StoredComment]:
+    """A consultation's comments sent with the response (none for a survey)."""
+    if spec.consultation is None:
+        return []
+    return (await store.comments_of_responses(spec.id, [response_id])).get(response_id, [])
+
+
+def _article_labels(spec: FormSpec) -> dict[str, str]:
+    if spec.consultation is None:
+        return {}
+    return {a.id: f"{a.label}. {a.title}".rstrip(". ")
+            for a in spec.consultation.document.articles}
 
 
 async def _opened(request: Request, secret: str | None = None
