@@ -62,7 +62,7 @@ def failing(settings_for, monkeypatch) -> TestClient:
     async def broken(*args, **kwargs):
         raise RuntimeError("a bug in the submission")
 
-    monkeypatch.setattr(citizen_views, "_finish", broken)
+    monkeypatch.setattr(citizen_views, "finish", broken)
     with TestClient(create_app(settings_for(DEMO_FORMS)),
                     raise_server_exceptions=False) as client:
         yield client

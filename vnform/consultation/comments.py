@@ -15,8 +15,8 @@ from vnform.forms.spec import Consultation
 from vnform.i18n import N_
 from vnform.store.comments import STANCES, CommentDraft
 
-__all__ = ["COMMENTER_NAMES", "FIELDS", "MAX_COMMENT_LENGTH", "STANCE_NAMES", "Posted",
-           "read_comment"]
+__all__ = ["ANSWER_NAMES", "COMMENTER_NAMES", "FIELDS", "MAX_COMMENT_LENGTH", "STANCE_NAMES",
+           "Posted", "names", "read_comment"]
 
 MAX_COMMENT_LENGTH = 5000
 #: The fields of the comment form, in the order the page shows them.
@@ -32,6 +32,20 @@ COMMENTER_NAMES = {
     "organisation": N_("An organisation or business"),
     "agency": N_("A state agency"),
 }
+#: The agency's answer to a comment: accepted (tiếp thu), explained (giải trình), noted.
+ANSWER_NAMES = {
+    "accepted": N_("Accepted"),
+    "explained": N_("Not accepted, explained"),
+    "noted": N_("Noted"),
+}
+
+
+def names(gettext: Callable[[str], str]) -> dict[str, dict[str, str]]:
+    """Stances, kinds of commenter and the agency's answers by name, in the language of
+    *gettext*."""
+    return {"stances": {k: gettext(v) for k, v in STANCE_NAMES.items()},
+            "commenters": {k: gettext(v) for k, v in COMMENTER_NAMES.items()},
+            "answers": {k: gettext(v) for k, v in ANSWER_NAMES.items()}}
 
 
 @dataclass

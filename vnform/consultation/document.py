@@ -74,6 +74,11 @@ class Article:
     def label(self) -> str:
         return f"Điều {self.number}"
 
+    @property
+    def heading(self) -> str:
+        """The article as its heading names it: ``Điều 3. Giải thích từ ngữ``."""
+        return f"{self.label}. {self.title}" if self.title else self.label
+
 
 @dataclass(frozen=True)
 class DocumentProblem:

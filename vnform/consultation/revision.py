@@ -35,8 +35,7 @@ class ArticleChange:
 
 def article_lines(article: Article) -> tuple[str, ...]:
     """An article as lines of text: its title, its own paragraphs, its clauses."""
-    heading = f"{article.label}. {article.title}".rstrip(". ")
-    return (heading, *article.text,
+    return (article.heading, *article.text,
             *(f"{clause.number}. {clause.text}" for clause in article.clauses))
 
 

@@ -11,20 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vnform import formatting, store
-from vnform.consultation.comments import COMMENTER_NAMES, STANCE_NAMES
+from vnform.consultation.comments import ANSWER_NAMES, COMMENTER_NAMES, STANCE_NAMES
 from vnform.forms.spec import FormSpec
-from vnform.i18n import N_, translations
+from vnform.i18n import translations
 from vnform.store.comments import ANSWERS, StoredComment
 
-__all__ = ["ANSWER_NAMES", "ArticleSummary", "GroupSummary", "Synthesis", "assemble",
+__all__ = ["ArticleSummary", "GroupSummary", "Synthesis", "assemble",
            "synthesis_docx"]
-
-ANSWER_NAMES = {
-    "accepted": N_("Accepted"),
-    "explained": N_("Not accepted, explained"),
-    "noted": N_("Noted"),
-}
-
 
 @dataclass
 class GroupSummary:
@@ -67,8 +60,7 @@ async def assemble(spec: FormSpec, public: bool = False) -> Synthesis:
     (a comment hidden by moderation is counted, its text withheld)."""
     assert spec.consultation is not None
     document = spec.consultation.document
-    articles = {a.id: ArticleSummary(a.id, f"{a.label}. {a.title}".rstrip(". "))
-                for a in document.articles}
+    articles = {a.id: ArticleSummary(a.id, a.heading) for a in document.articles}
     articles["general"] = ArticleSummary("general", "")
     groups: dict[tuple[str, str], GroupSummary] = {}
     report = Synthesis(spec, [])

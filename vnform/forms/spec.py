@@ -153,6 +153,11 @@ class Consultation:
         """What a comment may be on: each article's id, and ``general``."""
         return (*(a.id for a in self.document.articles), "general")
 
+    @property
+    def headings(self) -> dict[str, str]:
+        """Each article's heading (``Điều 3. Giải thích từ ngữ``) by its id."""
+        return {a.id: a.heading for a in self.document.articles}
+
 
 @dataclass(frozen=True)
 class FormSpec:

@@ -85,11 +85,11 @@ async def index(request: Request) -> Response:
 
 
 async def page(request: Request) -> Response:
-    spec = _public_form(request)
+    spec = public_form(request)
     lang = page_language(request, spec.languages)
     current = _find_page(spec, request.path_params.get("page_id"))
     if request.method == "GET":
-        if (closed := await _closed_page(request, spec, lang)) is not None:
+        if (closed := await closed_page(request, spec, lang)) is not None:
             return closed
         if QUERY_PARAMETER in request.query_params:
             return await _accept_invitation(request, spec, lang)
@@ -99,7 +99,7 @@ async def page(request: Request) -> Response:
             return _rated_page(request, spec, lang)
         return await _show(request, spec, current, lang)
     try:
-        if (closed := await _closed_page(request, spec, lang)) is not None:
+        if (closed := await closed_page(request, spec, lang)) is not None:
             return closed
         return await _post(request, spec, current, lang)
     except TooManySubmissions:
@@ -118,7 +118,7 @@ async def _busy(request: Request, spec: FormSpec, current: Page, lang: str,
     submissions in the last minute (``limited``: 429). Either comes with Retry-After and
     never costs the citizen their answers; the one-time token is the same, so sending
     again stores the response once."""
-    data = await _read_form(request)  # read (and checked) before the failure
+    data = await read_form(request)  # read (and checked) before the failure
     token = str(data.get(TOKEN_FIELD))
     answers: dict[str, Any] = {}
     everything = False
@@ -198,7 +198,7 @@ async def _accept_invitation(request: Request, spec: FormSpec, lang: str) -> Res
                             "token": tokens[spec.id]}
         request.session[INVITED] = invited
     # The same link opened again during its visit continues it.
-    return _redirect(path_for(request, _route(request, "form"), form_id=spec.id))
+    return redirect(path_for(request, _route(request, "form"), form_id=spec.id))
 
 
 def _bound_invitation(request: Request, spec: FormSpec,
@@ -244,7 +244,7 @@ def _audience_refusal(request: Request, spec: FormSpec, lang: str,
     """The page refusing this visit when the form is not for it: an invitation-only
     form without this visit's invitation, or a one-per-device form this browser has
     answered. None when the visit may go on (always, in a preview)."""
-    if _previewed(request) is not None:
+    if preview_of(request) is not None:
         return None
     if spec.invitation_only and _bound_invitation(request, spec, token) is None:
         reason, status = "invitation_only", 403
@@ -267,7 +267,7 @@ RETURN_FIELD = "_return"
 
 
 async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
-    token = _session_token(request, spec)
+    token = session_token(request, spec)
     draft = await store.load_draft(token) if multi_page(spec) else None
     answers = dict(draft.answers) if draft else {}
     reached = draft.reached if draft else 0
@@ -275,10 +275,10 @@ async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         # A new version went live while the citizen was answering: they walk through it
         # again from its first page, told why, their answers kept where questions still are.
         await store.save_draft(token, spec, answers, 0)
-        return _redirect(_step_url(request, spec, 0) + "?updated=1")
+        return redirect(_step_url(request, spec, 0) + "?updated=1")
     notice = "changed" if request.query_params.get("updated") == "1" else None
     if current.index > reached:
-        return _redirect(_step_url(request, spec, reached))
+        return redirect(_step_url(request, spec, reached))
     pending = answers.pop(PENDING, {}).get(current.id, {})
     form = bind(current, answers=page_answers(current, answers) | pending)
     if pending or request.query_params.get("incomplete"):
@@ -289,21 +289,21 @@ async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> R
 
 
 async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
-    data = await _read_form(request)
-    token = _check_post(request, data)
-    if _previewed(request) is not None and await store.preview_response_of(token):
-        return _to_thanks(request, spec, token)
+    data = await read_form(request)
+    token = check_post(request, data)
+    if preview_of(request) is not None and await store.preview_response_of(token):
+        return to_thanks(request, spec, token)
     if (response_id := await store.submitted(token)) is not None:
         # Posted again (a double click, a retry after a timeout): the same answers lead
         # to the same thank-you page; different answers under a used token are refused.
         if not await _same_as_stored(spec, current, data, response_id, lang):
             return render(request, "closed.html", {"spec": spec, "reason": "conflict"},
                           lang=lang, languages=spec.languages, status_code=409)
-        return _to_thanks(request, spec, token, _link_secret(request, token))
+        return to_thanks(request, spec, token, link_secret(request, token))
     flagged = await store.flag_state(token)
     if flagged is not None and flagged[1]:  # kept apart already, and sent again
-        return _to_thanks(request, spec, token)
-    if token != _session_token(request, spec):
+        return to_thanks(request, spec, token)
+    if token != session_token(request, spec):
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit or form
     if (refused := _audience_refusal(request, spec, lang, token)) is not None:
         return refused
@@ -317,16 +317,16 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
     pending.pop(current.id, None)
     reached = draft.reached if draft else 0
     if current.index > reached:
-        return _redirect(_step_url(request, spec, reached))
+        return redirect(_step_url(request, spec, reached))
 
-    form, ok, answers = _validate_page(spec, current, data, answers, lang)
+    form, ok, answers = validate_page(spec, current, data, answers, lang)
     if data.get(ACTION_FIELD) == "back":
         # Nothing typed is lost: invalid values wait, with their errors, for the return.
         invalid = {field.name: field.data for field in form if field.errors}
         if invalid:
             pending[current.id] = invalid
         await store.save_draft(token, spec, answers | {PENDING: pending}, reached)
-        return _redirect(_page_url(request, spec, previous_page(spec, current, answers)))
+        return redirect(_page_url(request, spec, previous_page(spec, current, answers)))
     if not ok:
         returning = data.get(RETURN_FIELD) == "review"
         return _render_page(request, spec, current, lang, form, answers, token, returning)
@@ -334,20 +334,20 @@ async def _post(request: Request, spec: FormSpec, current: Page, lang: str) -> R
         # A new version went live meanwhile: this page's answers are kept, and the
         # citizen walks through the new version from its first page, told why.
         await store.save_draft(token, spec, answers | {PENDING: pending}, 0)
-        return _redirect(_step_url(request, spec, 0) + "?updated=1")
+        return redirect(_step_url(request, spec, 0) + "?updated=1")
     following = next_page(spec, current, answers)
     done_before = reached >= len(spec.pages)
     if following is not None and not (done_before and data.get(RETURN_FIELD) == "review"):
         await store.save_draft(token, spec, answers | {PENDING: pending},
                                max(reached, following.index))
-        return _redirect(_page_url(request, spec, following))
+        return redirect(_page_url(request, spec, following))
     if spec.review or current is not spec.pages[-1] or done_before:
         # Check-your-answers: asked for, or the flow ended early because later pages no
         # longer apply, or the citizen came from the review page to change an answer.
         await store.save_draft(token, spec, answers | {PENDING: pending}, len(spec.pages))
-        return _redirect(path_for(request, _route(request, "review"), form_id=spec.id))
+        return redirect(path_for(request, _route(request, "review"), form_id=spec.id))
     # A one-page form's answers were all validated just now, against the form as it is.
-    return await _finish(request, spec, token, lang, answers, suspect,
+    return await finish(request, spec, token, lang, answers, suspect,
                          checked=not multi_page(spec))
 
 
@@ -362,22 +362,22 @@ async def _same_as_stored(spec: FormSpec, current: Page, data: Any, response_id:
         else values[0]
         for key, values in stored.answers.items()
     }
-    _form, _ok, after = _validate_page(spec, current, data, before, lang)
+    _form, _ok, after = validate_page(spec, current, data, before, lang)
     keys = page_keys(current)
     return {k: v for k, v in after.items() if k in keys} == \
         {k: v for k, v in before.items() if k in keys}
 
 
-def _validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, Any],
+def validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, Any],
                    lang: str) -> tuple[PageForm, bool, dict[str, Any]]:
     """Validate a posted page; which of its questions show depends on its own answers,
     so a first pass reads them and a second validates the questions shown. On the page
     of the personal-data notice, the citizen's answer to it decides whether its
     questions show: declined, they are skipped and their answers dropped."""
     t = translations(lang)
-    notice_here = _notice_here(spec, current, answers)
+    notice_here = shows_notice(spec, current, answers)
     if notice_here:
-        answers = _undecided(answers)
+        answers = undecided(answers)
     form = bind(current, formdata=data)
     validate(form, current.questions, lang, t)
     decided: dict[str, str] = {}
@@ -410,12 +410,12 @@ def _validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, 
     return form, ok, without_page(answers, current) | form.clean | decided
 
 
-def _undecided(answers: Mapping[str, Any]) -> dict[str, Any]:
+def undecided(answers: Mapping[str, Any]) -> dict[str, Any]:
     """*answers* without the citizen's answer to the personal-data notice."""
     return {key: value for key, value in answers.items() if key not in privacy.DECISION}
 
 
-def _notice_here(spec: FormSpec, current: Page, answers: Mapping[str, Any]) -> bool:
+def shows_notice(spec: FormSpec, current: Page, answers: Mapping[str, Any]) -> bool:
     """Whether *current* shows the personal-data notice: the first page that shows a
     personal-data question before the citizen answered the notice, and afterwards the
     page where they answered it (to change their mind)."""
@@ -443,25 +443,25 @@ def _check_all(spec: FormSpec, answers: Answers,
 
 
 async def review(request: Request) -> Response:
-    spec = _public_form(request)
+    spec = public_form(request)
     if not multi_page(spec):
         raise HTTPException(404)
     lang = page_language(request, spec.languages)
-    if (closed := await _closed_page(request, spec, lang)) is not None:
+    if (closed := await closed_page(request, spec, lang)) is not None:
         return closed
     if request.method == "POST":
-        token = _check_post(request, await _read_form(request))
+        token = check_post(request, await read_form(request))
         if await store.submitted(token) is not None:
-            return _to_thanks(request, spec, token, _link_secret(request, token))
-        if _previewed(request) is not None and await store.preview_response_of(token):
-            return _to_thanks(request, spec, token)
+            return to_thanks(request, spec, token, link_secret(request, token))
+        if preview_of(request) is not None and await store.preview_response_of(token):
+            return to_thanks(request, spec, token)
         flagged = await store.flag_state(token)
         if flagged is not None and flagged[1]:
-            return _to_thanks(request, spec, token)
-        if token != _session_token(request, spec):
+            return to_thanks(request, spec, token)
+        if token != session_token(request, spec):
             raise HTTPException(403, csrf.EXPIRED)
     else:
-        token, flagged = _session_token(request, spec), None
+        token, flagged = session_token(request, spec), None
     if (refused := _audience_refusal(request, spec, lang, token)) is not None:
         return refused
     if request.method == "GET":
@@ -469,14 +469,14 @@ async def review(request: Request) -> Response:
             return _rated_page(request, spec, lang)
     draft = await store.load_draft(token)
     if draft is None or draft.reached < len(spec.pages):
-        return _redirect(_step_url(request, spec, draft.reached if draft else 0))
+        return redirect(_step_url(request, spec, draft.reached if draft else 0))
     answers, needs = _check_all(spec, draft.answers, lang)
     if needs is not None:
         await store.save_draft(token, spec, draft.answers, needs.index)
-        return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
+        return redirect(_page_url(request, spec, needs) + "?incomplete=1")
     if request.method == "POST":
         try:
-            return await _finish(request, spec, token, lang, answers,
+            return await finish(request, spec, token, lang, answers,
                                  flagged[0] if flagged is not None else None,
                                  decision=draft.answers)
         except TooManySubmissions:  # the answers wait in the draft meanwhile
@@ -494,7 +494,7 @@ async def review(request: Request) -> Response:
 
 
 async def thanks(request: Request) -> Response:
-    spec = _public_form(request)
+    spec = public_form(request)
     lang = page_language(request, spec.languages)
     key = _key(request, spec)
     receipt = request.session.get("done", {}).get(key)
@@ -509,7 +509,7 @@ async def thanks(request: Request) -> Response:
                   lang=lang, languages=spec.languages)
 
 
-async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
+async def finish(request: Request, spec: FormSpec, token: str, lang: str,
                   answers: Answers, suspect: str | None, checked: bool = False,
                   decision: Answers | None = None,
                   comments: Sequence[CommentDraft] = ()) -> Response:
@@ -525,18 +525,18 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
             key: value for key, value in (decision or answers).items()
             if key in privacy.DECISION}  # the answer to the notice stays
         await store.save_draft(token, spec, kept, needs.index)
-        return _redirect(_page_url(request, spec, needs) + "?incomplete=1")
-    if _previewed(request) is not None:  # a test response, kept apart from the responses
+        return redirect(_page_url(request, spec, needs) + "?incomplete=1")
+    if preview_of(request) is not None:  # a test response, kept apart from the responses
         await store.add_preview_response(spec, token, lang, final,
                                          request.state.official.email)
-        return _to_thanks(request, spec, token)
+        return to_thanks(request, spec, token)
     if reason := suspect or _too_fast(request, spec):
         # Kept apart, and thanked as anyone else: a bot learns nothing to adapt to (not
         # even the rate limit, which still counts it).
         await _claim(request, spec, refuse=False)
         await store.flag_submission(spec, token, lang, final, reason, comments)
         log.info("submission to %s kept apart as automated (%s)", spec.id, reason)
-        return _to_thanks(request, spec, token)
+        return to_thanks(request, spec, token)
     if consent.given is False:  # declined: nothing personal is stored
         final = {key: value for key, value in final.items()
                  if key not in spec.personal_columns}
@@ -544,7 +544,7 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
     bound = _bound_invitation(request, spec, token)
     # The link's secret follows from the form's one-time token: a double click, whose
     # second post stores nothing, leads to the same link.
-    secret = _link_secret(request, token)
+    secret = link_secret(request, token)
     try:
         await store.submit(
             spec, token, lang, final, request.state.counting, limit=spec.max_responses,
@@ -562,10 +562,10 @@ async def _finish(request: Request, spec: FormSpec, token: str, lang: str,
             # Another browser rated the case first; these answers are not stored.
             return _rated_page(request, spec, lang, status_code=409)
         raise
-    return _to_thanks(request, spec, token, secret)
+    return to_thanks(request, spec, token, secret)
 
 
-def _link_secret(request: Request, token: str) -> str:
+def link_secret(request: Request, token: str) -> str:
     """The secret of the private link of the response stored with *token*: a keyed hash
     of the token (the token itself is never shown)."""
     key = request.state.settings.secret_key.encode()
@@ -601,7 +601,7 @@ def _too_fast(request: Request, spec: FormSpec) -> str | None:
     return None
 
 
-def _to_thanks(request: Request, spec: FormSpec, token: str,
+def to_thanks(request: Request, spec: FormSpec, token: str,
                secret: str | None = None) -> Response:
     """To the thank-you page, with the response's reference code (and, just stored, the
     secret of the citizen's private link)."""
@@ -626,8 +626,8 @@ def _to_thanks(request: Request, spec: FormSpec, token: str,
     started = request.session.get(STARTED, {})
     if started.pop(key, None) is not None:
         request.session[STARTED] = started
-    response = _redirect(path_for(request, _route(request, "thanks"), form_id=spec.id))
-    if spec.one_response_per == "device" and _previewed(request) is None:
+    response = redirect(path_for(request, _route(request, "thanks"), form_id=spec.id))
+    if spec.one_response_per == "device" and preview_of(request) is None:
         # A form id an older vnform wrote becomes its mark.
         kept = {mark if re.fullmatch(r"[0-9a-f]{20}", mark) else _answered_mark(request, mark)
                 for mark in _answered_here(request)}
@@ -647,10 +647,10 @@ def receipt_code(token: str) -> str:
 def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, form: PageForm,
                  answers: Answers, token: str, returning: bool = False,
                  notice: str | None = None, every_question: bool = False) -> Response:
-    notice_here = _notice_here(spec, current, answers)
+    notice_here = shows_notice(spec, current, answers)
     decision = answers
     if notice_here:  # its questions show, whatever was answered to it before
-        answers = _undecided(answers)
+        answers = undecided(answers)
     questions = (current.questions if every_question
                  else shown_on(spec, current, answers, live_only=False))
     items = [
@@ -681,11 +681,11 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
         "earlier_answers": earlier, "step": position, "steps": len(pages),
         "first": current.index == 0, "submits": submits, "returning": returning,
         "field_id": field_id, "notice": notice,
-        "privacy": _notice_view(spec, lang, items, decision) if notice_here else None,
+        "privacy": notice_view(spec, lang, items, decision) if notice_here else None,
     }, lang=lang, languages=spec.languages)
 
 
-def _notice_view(spec: FormSpec, lang: str, items: list[dict[str, Any]],
+def notice_view(spec: FormSpec, lang: str, items: list[dict[str, Any]],
                  decision: Answers) -> dict[str, Any] | None:
     """What the page shows of the personal-data notice, before its first personal-data
     question: its lines, and the citizen's answers to its boxes so far."""
@@ -704,8 +704,8 @@ def field_id(field: Any) -> str:
     return "q-" + field.name.replace(".", "-")
 
 
-def _public_form(request: Request) -> FormSpec:
-    if (previewed := _previewed(request)) is not None:
+def public_form(request: Request) -> FormSpec:
+    if (previewed := preview_of(request)) is not None:
         return previewed
     spec = request.state.registry.public(request.path_params["form_id"])
     if spec is None:
@@ -713,7 +713,7 @@ def _public_form(request: Request) -> FormSpec:
     return spec
 
 
-def _previewed(request: Request) -> FormSpec | None:
+def preview_of(request: Request) -> FormSpec | None:
     """The draft an official previews (``/admin/forms/<id>/preview``), else None: its
     pages are the citizen's, its answers are kept as test responses."""
     return getattr(request.state, "preview", None)
@@ -721,12 +721,12 @@ def _previewed(request: Request) -> FormSpec | None:
 
 def _route(request: Request, name: str) -> str:
     """The name of the citizen's route *name*, or of its preview twin."""
-    return f"preview_{name}" if _previewed(request) is not None else name
+    return f"preview_{name}" if preview_of(request) is not None else name
 
 
 def _key(request: Request, spec: FormSpec) -> str:
     """The session's key for this visit of *spec* (a preview's apart from the form's)."""
-    return f"preview:{spec.id}" if _previewed(request) is not None else spec.id
+    return f"preview:{spec.id}" if preview_of(request) is not None else spec.id
 
 
 def _find_page(spec: FormSpec, page_id: str | None) -> Page:
@@ -738,8 +738,8 @@ def _find_page(spec: FormSpec, page_id: str | None) -> Page:
     raise HTTPException(404)
 
 
-async def _closed_page(request: Request, spec: FormSpec, lang: str) -> Response | None:
-    if _previewed(request) is not None:
+async def closed_page(request: Request, spec: FormSpec, lang: str) -> Response | None:
+    if preview_of(request) is not None:
         return None  # a preview shows the draft whatever its dates and status
     responses = await store.count_responses(spec.id) if spec.max_responses else None
     reason = closed_reason(spec, dt.datetime.now(dt.UTC), request.state.tz, responses)
@@ -762,7 +762,7 @@ def _opening(spec: FormSpec, tz: Any) -> str | None:
     return spec.opens_at.strftime("%d/%m/%Y")
 
 
-async def _read_form(request: Request) -> Any:
+async def read_form(request: Request) -> Any:
     content_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if content_type != FORM_CONTENT_TYPE:
         raise HTTPException(415)
@@ -770,7 +770,7 @@ async def _read_form(request: Request) -> Any:
     return await request.form(max_fields=MAX_FIELDS, max_files=0)
 
 
-def _check_post(request: Request, data: Any) -> str:
+def check_post(request: Request, data: Any) -> str:
     """Refuse a POST without its session's CSRF token; return the form's one-time token."""
     if not csrf.valid(request.session, data.get(csrf.FIELD)):
         raise HTTPException(403, csrf.EXPIRED)
@@ -780,7 +780,7 @@ def _check_post(request: Request, data: Any) -> str:
     return token
 
 
-def _session_token(request: Request, spec: FormSpec) -> str:
+def session_token(request: Request, spec: FormSpec) -> str:
     """This visit's one-time token for *spec*, created when first needed."""
     tokens = request.session.get("tokens", {})
     key = _key(request, spec)
@@ -811,5 +811,5 @@ def _step_url(request: Request, spec: FormSpec, reached: int) -> str:
     return _page_url(request, spec, spec.pages[reached])
 
 
-def _redirect(url: str) -> Response:
+def redirect(url: str) -> Response:
     return RedirectResponse(url, status_code=303)

@@ -5,7 +5,7 @@ published synthesis.
 A visit's comments wait in its server-side draft (keyed by the form's one-time token,
 as a survey's pages do) until the citizen sends them from the review page, with the
 form's questions; they are then stored with one response, through the same checks as a
-survey's answers (:func:`vnform.views.citizen._finish`): CSRF, the one-time token, the
+survey's answers (:func:`vnform.views.citizen.finish`): CSRF, the one-time token, the
 honeypot, the rate limit, the personal-data notice.
 """
 
@@ -20,10 +20,10 @@ from starlette.responses import Response
 
 from vnform import csrf, store
 from vnform.answers import keep_visible
-from vnform.consultation.comments import COMMENTER_NAMES, STANCE_NAMES, read_comment
+from vnform.consultation.comments import COMMENTER_NAMES, STANCE_NAMES, names, read_comment
 from vnform.consultation.document import Article
 from vnform.consultation.revision import compare
-from vnform.consultation.synthesis import ANSWER_NAMES, assemble
+from vnform.consultation.synthesis import assemble
 from vnform.formbuild import bind
 from vnform.forms.registry import closed_reason
 from vnform.forms.spec import Consultation, FormSpec
@@ -62,7 +62,7 @@ def _comments_of(spec: FormSpec, answers: dict[str, Any]) -> list[CommentDraft]:
 
 async def _visit(request: Request, spec: FormSpec) -> tuple[str, dict[str, Any]]:
     """This visit's one-time token and its draft's answers (its comments among them)."""
-    token = citizen._session_token(request, spec)
+    token = citizen.session_token(request, spec)
     draft = await store.load_draft(token)
     return token, dict(draft.answers) if draft else {}
 
@@ -73,25 +73,10 @@ def _ordered(spec: FormSpec, comments: list[CommentDraft]) -> list[CommentDraft]
     return sorted(comments, key=lambda c: order.get(c.article, len(order)))
 
 
-def _names(gettext: Any) -> dict[str, dict[str, str]]:
-    """Stances, kinds of commenter and the agency's answers by name, in the page's
-    language."""
-    return {"stance_names": {k: gettext(v) for k, v in STANCE_NAMES.items()},
-            "commenter_names": {k: gettext(v) for k, v in COMMENTER_NAMES.items()},
-            "answer_names": {k: gettext(v) for k, v in ANSWER_NAMES.items()}}
-
-
-def _labels(spec: FormSpec) -> dict[str, str]:
-    """Each comment target's name: ``Điều 3. Title``; the general comment's is added by
-    the templates, in the page's language."""
-    return {a.id: f"{a.label}. {a.title}".rstrip(". ") for a in
-            consultation_of(spec).document.articles}
-
-
 async def form(request: Request) -> Response:
     """``/f/<id>``: a consultation's document, or a survey's first page."""
-    spec = citizen._public_form(request)
-    if spec.consultation is None or citizen._previewed(request) is not None:
+    spec = citizen.public_form(request)
+    if spec.consultation is None or citizen.preview_of(request) is not None:
         return await citizen.page(request)
     if request.method != "GET":
         raise HTTPException(405, headers={"Allow": "GET"})
@@ -101,8 +86,8 @@ async def form(request: Request) -> Response:
 async def review_or_survey(request: Request) -> Response:
     """``/f/<id>/review``: a consultation's comments before sending, or a survey's
     check-your-answers page."""
-    spec = citizen._public_form(request)
-    if spec.consultation is None or citizen._previewed(request) is not None:
+    spec = citizen.public_form(request)
+    if spec.consultation is None or citizen.preview_of(request) is not None:
         return await citizen.review(request)
     return await review(request, spec)
 
@@ -114,7 +99,7 @@ async def document(request: Request, spec: FormSpec) -> Response:
     lang = page_language(request, spec.languages)
     reason = await _open(request, spec)
     if reason in ("not_open",) or spec.status == "draft":
-        return await citizen._closed_page(request, spec, lang) or Response(status_code=404)
+        return await citizen.closed_page(request, spec, lang) or Response(status_code=404)
     pending: list[CommentDraft] = []
     if reason is None:
         _token, answers = await _visit(request, spec)
@@ -124,7 +109,7 @@ async def document(request: Request, spec: FormSpec) -> Response:
     return render(request, "consultation/document.html", {
         "spec": spec, "consultation": consultation, "doc": consultation.document,
         "outline": consultation.document.outline(), "closed": reason,
-        "pending": _ordered(spec, pending), "labels": _labels(spec), "public": public,
+        "pending": _ordered(spec, pending), "labels": consultation.headings, "public": public,
         "published": await store.synthesis_published(spec.id),
     }, lang=lang, languages=spec.languages)
 
@@ -144,12 +129,12 @@ async def article(request: Request) -> Response:
     """``/f/<id>/a/<article-id>``: an article and the form to comment on it (``general``:
     a comment on the whole draft). A valid comment joins the visit's comments, replacing
     one it made on the same article, and the citizen goes to the review page."""
-    spec = citizen._public_form(request)
+    spec = citizen.public_form(request)
     consultation = consultation_of(spec)
     lang = page_language(request, spec.languages)
     target = request.path_params["article_id"]
     found = _target(spec, target)
-    if (closed := await citizen._closed_page(request, spec, lang)) is not None:
+    if (closed := await citizen.closed_page(request, spec, lang)) is not None:
         return closed
     token, answers = await _visit(request, spec)
     comments = _comments_of(spec, answers)
@@ -161,8 +146,8 @@ async def article(request: Request) -> Response:
             "proposal": earlier.proposal if earlier else "",
             "text": earlier.text if earlier else ""}
         return await _article_page(request, spec, found, target, lang, token, values, {})
-    data = await citizen._read_form(request)
-    posted_token = citizen._check_post(request, data)
+    data = await citizen.read_form(request)
+    posted_token = citizen.check_post(request, data)
     if posted_token != token:
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit
     t = translations(lang)
@@ -175,7 +160,7 @@ async def article(request: Request) -> Response:
     await store.save_draft(token, spec, answers, 0)
     if data.get(citizen.HONEYPOT_FIELD):
         await store.mark_suspect(spec, token, lang, "honeypot")
-    return citizen._redirect(path_for(request, "review", form_id=spec.id) + "?added=" +
+    return citizen.redirect(path_for(request, "review", form_id=spec.id) + "?added=" +
                              target)
 
 
@@ -203,7 +188,7 @@ async def _article_page(request: Request, spec: FormSpec, found: Article | None,
         "commenters": [(key, t.gettext(COMMENTER_NAMES[key]))
                        for key in consultation.commenters],
         "public": shown[:PUBLIC_PER_PAGE], "more": len(shown) > PUBLIC_PER_PAGE,
-        **_names(t.gettext),
+        "names": names(t.gettext),
     }, lang=lang, languages=spec.languages, status_code=status_code)
 
 
@@ -211,7 +196,7 @@ async def review(request: Request, spec: FormSpec) -> Response:
     """``/f/<id>/review`` of a consultation: the visit's comments, each to change or
     take back, the form's questions, and the button that sends them all."""
     lang = page_language(request, spec.languages)
-    if (closed := await citizen._closed_page(request, spec, lang)) is not None:
+    if (closed := await citizen.closed_page(request, spec, lang)) is not None:
         return closed
     page = spec.pages[0]
     if request.method == "GET":
@@ -219,14 +204,14 @@ async def review(request: Request, spec: FormSpec) -> Response:
         form = bind(page, answers={k: v for k, v in answers.items() if k != COMMENTS})
         return _review_page(request, spec, lang, token, answers, form,
                             added=request.query_params.get("added"))
-    data = await citizen._read_form(request)
-    token = citizen._check_post(request, data)
+    data = await citizen.read_form(request)
+    token = citizen.check_post(request, data)
     if await store.submitted(token) is not None:
-        return citizen._to_thanks(request, spec, token, citizen._link_secret(request, token))
+        return citizen.to_thanks(request, spec, token, citizen.link_secret(request, token))
     flagged = await store.flag_state(token)
     if flagged is not None and flagged[1]:
-        return citizen._to_thanks(request, spec, token)
-    if token != citizen._session_token(request, spec):
+        return citizen.to_thanks(request, spec, token)
+    if token != citizen.session_token(request, spec):
         raise HTTPException(403, csrf.EXPIRED)  # a token from another visit
     draft = await store.load_draft(token)
     answers = dict(draft.answers) if draft else {}
@@ -236,10 +221,10 @@ async def review(request: Request, spec: FormSpec) -> Response:
         target = action.removeprefix("remove:")
         answers[COMMENTS] = [c.to_json() for c in comments if c.article != target]
         await store.save_draft(token, spec, answers, 0)
-        return citizen._redirect(path_for(request, "review", form_id=spec.id)
+        return citizen.redirect(path_for(request, "review", form_id=spec.id)
                                  + "?removed=" + target)
     questions_answers = {k: v for k, v in answers.items() if k != COMMENTS}
-    form, ok, checked = citizen._validate_page(spec, page, data, questions_answers, lang)
+    form, ok, checked = citizen.validate_page(spec, page, data, questions_answers, lang)
     if not comments:
         await store.save_draft(token, spec, checked | {COMMENTS: []}, 0)
         return _review_page(request, spec, lang, token, answers, form, empty=True,
@@ -251,7 +236,7 @@ async def review(request: Request, spec: FormSpec) -> Response:
         suspect = "honeypot"
         await store.mark_suspect(spec, token, lang, suspect)
     try:
-        return await citizen._finish(request, spec, token, lang, checked, suspect,
+        return await citizen.finish(request, spec, token, lang, checked, suspect,
                                      checked=True, comments=_ordered(spec, comments))
     except citizen.TooManySubmissions:
         response = _review_page(request, spec, lang, token, answers, form, notice="limited")
@@ -266,8 +251,8 @@ def _review_page(request: Request, spec: FormSpec, lang: str, token: str,
                  status_code: int = 200) -> Response:
     page = spec.pages[0]
     questions_answers = {k: v for k, v in answers.items() if k != COMMENTS}
-    notice_here = citizen._notice_here(spec, page, questions_answers)
-    decided = citizen._undecided(questions_answers) if notice_here else questions_answers
+    notice_here = citizen.shows_notice(spec, page, questions_answers)
+    decided = citizen.undecided(questions_answers) if notice_here else questions_answers
     items = [
         {"q": q, "fields": [form[key] for key in q.columns],
          "condition": q.show_if.to_json() if q.show_if and live(q, page) else None}
@@ -283,10 +268,10 @@ def _review_page(request: Request, spec: FormSpec, lang: str, token: str,
                           "message": t.gettext("Write at least one comment before sending")})
     return render(request, "consultation/review.html", {
         "spec": spec, "consultation": consultation_of(spec), "token": token,
-        "comments": _ordered(spec, _comments_of(spec, answers)), "labels": _labels(spec),
-        **_names(t.gettext), "items": items, "errors": errors, "field_id": citizen.field_id,
-        "added": added, "earlier_answers": {},
-        "privacy": citizen._notice_view(spec, lang, items, questions_answers)
+        "comments": _ordered(spec, _comments_of(spec, answers)),
+        "labels": consultation_of(spec).headings, "names": names(t.gettext), "items": items,
+        "errors": errors, "field_id": citizen.field_id, "added": added, "earlier_answers": {},
+        "privacy": citizen.notice_view(spec, lang, items, questions_answers)
         if notice_here else None,
         "notice": notice, "visible": keep_visible(spec, decided),
     }, lang=lang, languages=spec.languages, status_code=status_code)
@@ -295,7 +280,7 @@ def _review_page(request: Request, spec: FormSpec, lang: str, token: str,
 async def synthesis(request: Request) -> Response:
     """``/f/<id>/synthesis``: once published, the agency's answers to the comments,
     article by article, and the revised draft beside the original."""
-    spec = citizen._public_form(request)
+    spec = citizen.public_form(request)
     consultation = consultation_of(spec)
     published = await store.synthesis_published(spec.id)
     if published is None:
@@ -307,6 +292,6 @@ async def synthesis(request: Request) -> Response:
     t = translations(lang)
     return render(request, "consultation/synthesis.html", {
         "spec": spec, "consultation": consultation, "report": report, "changes": changes,
-        "published": published, "labels": _labels(spec), **_names(t.gettext),
+        "published": published, "labels": consultation_of(spec).headings, "names": names(t.gettext),
         "tz": request.state.tz,
     }, lang=lang, languages=spec.languages)

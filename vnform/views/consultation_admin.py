@@ -19,9 +19,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from vnform import csrf, export, store
-from vnform.consultation.comments import COMMENTER_NAMES, STANCE_NAMES
+from vnform.consultation.comments import COMMENTER_NAMES, names
 from vnform.consultation.exports import comment_columns, comment_rows
-from vnform.consultation.synthesis import ANSWER_NAMES, assemble, synthesis_docx
+from vnform.consultation.synthesis import assemble, synthesis_docx
 from vnform.forms.registry import closed_reason
 from vnform.forms.spec import FormSpec
 from vnform.i18n import translations
@@ -40,21 +40,6 @@ def _consultation(request: Request) -> FormSpec:
     if spec.consultation is None:
         raise HTTPException(404)
     return spec
-
-
-def _names(lang: str) -> dict[str, dict[str, str]]:
-    gettext = translations(lang).gettext
-    return {
-        "stances": {key: gettext(name) for key, name in STANCE_NAMES.items()},
-        "commenters": {key: gettext(name) for key, name in COMMENTER_NAMES.items()},
-        "answers": {key: gettext(name) for key, name in ANSWER_NAMES.items()},
-    }
-
-
-def _labels(spec: FormSpec) -> dict[str, str]:
-    assert spec.consultation is not None
-    return {a.id: f"{a.label}. {a.title}".rstrip(". ")
-            for a in spec.consultation.document.articles}
 
 
 @signed_in
@@ -84,6 +69,11 @@ async def overview(request: Request, spec: FormSpec) -> Response:
         flagged=await store.flagged_count(spec.id),
         published=await store.synthesis_published(spec.id),
     ), lang=lang)
+
+
+def _headings(spec: FormSpec) -> dict[str, str]:
+    assert spec.consultation is not None
+    return spec.consultation.headings
 
 
 def _filters(request: Request, spec: FormSpec) -> CommentFilters:
@@ -131,7 +121,8 @@ async def _listing(request: Request, spec: FormSpec, lang: str) -> dict[str, Any
     return {
         "rows": rows, "total": total, "page": page, "groups": groups,
         "pages": admin._page_count(total, COMMENTS_PER_PAGE), "query": urlencode(query),
-        "filters": filters, "labels": _labels(spec), "names": _names(lang),
+        "filters": filters, "labels": _headings(spec),
+        "names": names(translations(lang).gettext),
         "tags": await store.form_tags(spec.id), "group": group_of if group else None,
         "can_act": request.state.official.can_design(spec.agency), "stances": STANCES,
         "answers": ANSWERS, "done": request.query_params.get("done"),
@@ -233,7 +224,8 @@ async def synthesis(request: Request) -> Response:
     report = await assemble(spec)
     official = request.state.official
     return await admin._page(request, "admin/synthesis.html", admin.page_context(
-        request, spec=spec, report=report, names=_names(lang), labels=_labels(spec),
+        request, spec=spec, report=report, names=names(translations(lang).gettext),
+        labels=_headings(spec),
         published=await store.synthesis_published(spec.id), closed=_closed(request, spec),
         can_publish=official.can_publish(spec.agency),
     ), lang=lang)

@@ -349,7 +349,7 @@ async def source(request: Request) -> Response:
 
 async def _previewing(request: Request) -> store.Design:
     """Let the citizen's views serve the form's draft (else its live text) to this
-    official, as a preview (:func:`vnform.views.citizen._previewed`)."""
+    official, as a preview (:func:`vnform.views.citizen.previewed`)."""
     design = await design_for(request)
     head = await store.design_revision(design.head) if design.head else None
     spec = load_text(head.source).spec if head else None

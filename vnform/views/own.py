@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from vnform import csrf, masking, privacy, references, store
-from vnform.consultation.comments import STANCE_NAMES
+from vnform.consultation.comments import names
 from vnform.datasets import form_versions
 from vnform.forms.spec import FormSpec
 from vnform.i18n import translations
@@ -44,8 +44,8 @@ async def own_response(request: Request) -> Response:
     personal = sorted(key for key in seen.personal_columns if key in stored.answers)
     comments = await _comments(spec, own.id)
     return _private(render(request, "own_response.html", {
-        "comments": comments, "labels": _article_labels(seen),
-        "stance_names": {k: translations(lang).gettext(v) for k, v in STANCE_NAMES.items()},
+        "comments": comments, "names": names(translations(lang).gettext),
+        "labels": seen.consultation.headings if seen.consultation else {},
         "spec": spec, "seen": seen, "own": own, "stored": stored, "personal": personal,
         "reference": _reference(request), "secret": _secret(request),
         "until": _until(own, seen, spec), "erased": request.query_params.get("erased") == "1",
@@ -122,13 +122,6 @@ async def _comments(spec: FormSpec, response_id: int) -> list[StoredComment]:
     if spec.consultation is None:
         return []
     return (await store.comments_of_responses(spec.id, [response_id])).get(response_id, [])
-
-
-def _article_labels(spec: FormSpec) -> dict[str, str]:
-    if spec.consultation is None:
-        return {}
-    return {a.id: f"{a.label}. {a.title}".rstrip(". ")
-            for a in spec.consultation.document.articles}
 
 
 async def _opened(request: Request, secret: str | None = None
