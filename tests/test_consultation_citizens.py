@@ -131,6 +131,9 @@ def test_a_comment_can_be_taken_back_before_sending(serve, rows) -> None:
                                                  "_action": "remove:dieu-1"},
                           follow_redirects=False)
     assert removed.status_code == 303
+    page = client.get(removed.headers["location"] + "&lang=en")
+    assert "Your comment on Điều 1. Phạm vi điều chỉnh was taken back." in page.text
+    assert "/f/du-thao/a/dieu-1\"" not in page.text.split('id="your-comments"')[1]
     send(client)
     assert rows("select article from comment") == [("dieu-2",)]
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from vnform.formatting import integer
 from vnform.forms.spec import Consultation
 from vnform.i18n import N_
-from vnform.store.comments import STANCES, CommentDraft
 
-__all__ = ["ANSWER_NAMES", "COMMENTER_NAMES", "FIELDS", "MAX_COMMENT_LENGTH", "STANCE_NAMES",
-           "Posted", "names", "read_comment"]
+__all__ = ["ANSWERS", "ANSWER_NAMES", "COMMENTER_NAMES", "FIELDS", "MAX_COMMENT_LENGTH",
+           "STANCES", "STANCE_NAMES", "CommentDraft", "Posted", "names", "read_comment"]
 
+STANCES = ("agree", "disagree", "amend")
+#: The agency's answer to a comment: accepted (tiếp thu), explained (giải trình), noted.
+ANSWERS = ("accepted", "explained", "noted")
 MAX_COMMENT_LENGTH = 5000
 #: The fields of the comment form, in the order the page shows them.
 FIELDS = ("commenter_type", "stance", "proposal", "text")
@@ -46,6 +49,27 @@ def names(gettext: Callable[[str], str]) -> dict[str, dict[str, str]]:
     return {"stances": {k: gettext(v) for k, v in STANCE_NAMES.items()},
             "commenters": {k: gettext(v) for k, v in COMMENTER_NAMES.items()},
             "answers": {k: gettext(v) for k, v in ANSWER_NAMES.items()}}
+
+
+@dataclass(frozen=True)
+class CommentDraft:
+    """A comment a citizen wrote, before it is stored."""
+
+    article: str
+    stance: str | None
+    commenter_type: str
+    text: str
+    proposal: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"article": self.article, "stance": self.stance,
+                "commenter_type": self.commenter_type, "text": self.text,
+                "proposal": self.proposal}
+
+    @classmethod
+    def of_json(cls, data: dict[str, Any]) -> CommentDraft:
+        return cls(str(data["article"]), data.get("stance"), str(data["commenter_type"]),
+                   str(data.get("text") or ""), str(data.get("proposal") or ""))
 
 
 @dataclass

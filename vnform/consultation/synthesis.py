@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from vnform import formatting, store
-from vnform.consultation.comments import ANSWER_NAMES, COMMENTER_NAMES, STANCE_NAMES
+from vnform.consultation.comments import ANSWER_NAMES, ANSWERS, COMMENTER_NAMES, STANCE_NAMES
 from vnform.forms.spec import FormSpec
 from vnform.i18n import translations
-from vnform.store.comments import ANSWERS, StoredComment
+from vnform.store.comments import StoredComment
 
 __all__ = ["ArticleSummary", "GroupSummary", "Synthesis", "assemble",
            "synthesis_docx"]

@@ -14,47 +14,23 @@ from typing import Any
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from vnform.consultation.comments import ANSWERS, CommentDraft
 from vnform.models import Comment, CommentTag, SynthesisPublication
 from vnform.store import reading
 from vnform.store.database import WRITE, Write, aware, execute
 
 __all__ = [
-    "ANSWERS", "STANCES", "STATUSES", "CommentDraft", "CommentFilters", "CommentGroup",
+    "STATUSES", "CommentFilters", "CommentGroup",
     "PublicComment", "StoredComment", "answer_comments", "article_counts", "clean_tags",
     "comment_fingerprint", "comment_groups", "comment_writes", "comments_of_responses",
-    "comments_page",
-    "fingerprint_of", "form_tags", "iter_comments", "moderate_comments",
+    "comments_page", "fingerprint_of", "form_tags", "iter_comments", "moderate_comments",
     "public_comment_counts", "public_comments", "publish_synthesis", "set_comment_tags",
     "synthesis_published",
 ]
 
-STANCES = ("agree", "disagree", "amend")
-#: The agency's answer to a comment: accepted (tiếp thu), explained (giải trình), noted.
-ANSWERS = ("accepted", "explained", "noted")
 STATUSES = ("pending", "approved", "hidden")
 MAX_TAG_LENGTH = 60
 MAX_TAGS = 20
-
-
-@dataclass(frozen=True)
-class CommentDraft:
-    """A comment a citizen wrote, before it is stored."""
-
-    article: str
-    stance: str | None
-    commenter_type: str
-    text: str
-    proposal: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return {"article": self.article, "stance": self.stance,
-                "commenter_type": self.commenter_type, "text": self.text,
-                "proposal": self.proposal}
-
-    @classmethod
-    def of_json(cls, data: dict[str, Any]) -> CommentDraft:
-        return cls(str(data["article"]), data.get("stance"), str(data["commenter_type"]),
-                   str(data.get("text") or ""), str(data.get("proposal") or ""))
 
 
 def comment_fingerprint(article: str, stance: str | None, text: str, proposal: str) -> str:

@@ -15,9 +15,9 @@ from collections.abc import AsyncIterator, Sequence
 from tortoise.exceptions import IntegrityError
 
 from vnform.answers import Answers, StoredResponse, answer_rows
+from vnform.consultation.comments import CommentDraft
 from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FlaggedSubmission, SubmissionMark
-from vnform.store.comments import CommentDraft
 
 __all__ = ["claim_submission", "flag_state", "flag_submission", "flagged_count",
            "iter_flagged", "mark_suspect", "purge_marks", "release_submission"]

@@ -15,12 +15,13 @@ from tortoise.transactions import in_transaction
 
 from vnform import references, tallying
 from vnform.answers import AnswerRow, Answers, StoredResponse, answer_rows
+from vnform.consultation.comments import CommentDraft
 from vnform.filters import Filters
 from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FormVersion, Response
 from vnform.privacy import NOT_ASKED, Consent
 from vnform.store import reading, sheets, tallies
-from vnform.store.comments import CommentDraft, comment_writes
+from vnform.store.comments import comment_writes
 from vnform.store.database import (
     WRITE,
     Write,

@@ -35,6 +35,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from vnform import csrf, privacy, references, store
 from vnform.answers import Answers, keep_visible, visible_questions
 from vnform.collation import sort_key
+from vnform.consultation.comments import CommentDraft
 from vnform.formbuild import PageForm, bind, validate
 from vnform.forms.registry import closed_reason
 from vnform.forms.spec import FormSpec, Page
@@ -51,7 +52,6 @@ from vnform.navigation import (
     visible_pages,
     without_page,
 )
-from vnform.store.comments import CommentDraft
 from vnform.views import errors
 from vnform.views.auth import client_address
 from vnform.views.render import page_language, path_for, public_url, render

@@ -19,8 +19,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from vnform import csrf, store
-from vnform.answers import keep_visible
-from vnform.consultation.comments import COMMENTER_NAMES, STANCE_NAMES, names, read_comment
+from vnform.consultation.comments import (
+    COMMENTER_NAMES,
+    STANCE_NAMES,
+    CommentDraft,
+    names,
+    read_comment,
+)
 from vnform.consultation.document import Article
 from vnform.consultation.revision import compare
 from vnform.consultation.synthesis import assemble
@@ -29,7 +34,6 @@ from vnform.forms.registry import closed_reason
 from vnform.forms.spec import Consultation, FormSpec
 from vnform.i18n import translations
 from vnform.navigation import live, shown_on
-from vnform.store.comments import CommentDraft
 from vnform.views import citizen
 from vnform.views.render import page_language, path_for, render
 
@@ -203,7 +207,8 @@ async def review(request: Request, spec: FormSpec) -> Response:
         token, answers = await _visit(request, spec)
         form = bind(page, answers={k: v for k, v in answers.items() if k != COMMENTS})
         return _review_page(request, spec, lang, token, answers, form,
-                            added=request.query_params.get("added"))
+                            added=request.query_params.get("added"),
+                            removed=request.query_params.get("removed"))
     data = await citizen.read_form(request)
     token = citizen.check_post(request, data)
     if await store.submitted(token) is not None:
@@ -247,8 +252,11 @@ async def review(request: Request, spec: FormSpec) -> Response:
 
 def _review_page(request: Request, spec: FormSpec, lang: str, token: str,
                  answers: dict[str, Any], form: Any, added: str | None = None,
-                 empty: bool = False, notice: str | None = None,
-                 status_code: int = 200) -> Response:
+                 removed: str | None = None, empty: bool = False,
+                 notice: str | None = None, status_code: int = 200) -> Response:
+    """The review page: the visit's comments, then the form's questions (*form*: their
+    fields, bound), with the notice of a comment just kept (*added*) or taken back
+    (*removed*), or of why nothing was sent (*empty*, *notice*)."""
     page = spec.pages[0]
     questions_answers = {k: v for k, v in answers.items() if k != COMMENTS}
     notice_here = citizen.shows_notice(spec, page, questions_answers)
@@ -273,7 +281,7 @@ def _review_page(request: Request, spec: FormSpec, lang: str, token: str,
         "errors": errors, "field_id": citizen.field_id, "added": added, "earlier_answers": {},
         "privacy": citizen.notice_view(spec, lang, items, questions_answers)
         if notice_here else None,
-        "notice": notice, "visible": keep_visible(spec, decided),
+        "notice": notice, "removed": removed,
     }, lang=lang, languages=spec.languages, status_code=status_code)
 
 
@@ -292,6 +300,6 @@ async def synthesis(request: Request) -> Response:
     t = translations(lang)
     return render(request, "consultation/synthesis.html", {
         "spec": spec, "consultation": consultation, "report": report, "changes": changes,
-        "published": published, "labels": consultation_of(spec).headings, "names": names(t.gettext),
+        "published": published, "labels": consultation.headings, "names": names(t.gettext),
         "tz": request.state.tz,
     }, lang=lang, languages=spec.languages)

@@ -9,6 +9,7 @@ them publish the synthesis, once the consultation has closed.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import replace
 from typing import Any
@@ -19,13 +20,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from vnform import csrf, export, store
-from vnform.consultation.comments import COMMENTER_NAMES, names
+from vnform.consultation.comments import ANSWERS, COMMENTER_NAMES, STANCES, names
 from vnform.consultation.exports import comment_columns, comment_rows
 from vnform.consultation.synthesis import assemble, synthesis_docx
 from vnform.forms.registry import closed_reason
 from vnform.forms.spec import FormSpec
 from vnform.i18n import translations
-from vnform.store.comments import ANSWERS, STANCES, STATUSES, CommentFilters, clean_tags
+from vnform.store.comments import STATUSES, CommentFilters, clean_tags
 from vnform.views import admin
 from vnform.views.auth import client_address, signed_in
 from vnform.views.render import page_language, path_for
@@ -54,7 +55,7 @@ async def dashboard(request: Request) -> Response:
 
 async def overview(request: Request, spec: FormSpec) -> Response:
     """``/admin/forms/<id>`` of a consultation: per article, its comments counted by
-    stance and by kind of commenter."""
+    stance and by kind of commenter; then the comments, as ``/comments`` lists them."""
     lang = page_language(request)
     counts = await store.article_counts(spec.id)
     assert spec.consultation is not None
@@ -158,8 +159,9 @@ def _back(request: Request, spec: FormSpec, data: Any, done: str) -> Response:
     """Back to the list the official acted from, saying what was done."""
     back = str(data.get("back") or "")
     query = back if all(c.isalnum() or c in "=&%-_.+" for c in back) else ""
+    anchor = f"#comment-{request.path_params['comment_id']}"
     url = path_for(request, "comments", form_id=spec.id) + "?" + \
-        (query + "&" if query else "") + f"done={done}#comment-{request.path_params['comment_id']}"
+        (query + "&" if query else "") + f"done={done}{anchor}"
     return RedirectResponse(url, 303)
 
 
@@ -243,7 +245,8 @@ async def synthesis_download(request: Request) -> Response:
     name = export.file_name(spec.id, day, fmt, "-synthesis")
     disposition = {"Content-Disposition": f"attachment; filename=\"{name}\""}
     if fmt == "docx":
-        content = synthesis_docx(await assemble(spec), lang)
+        # Building the document is CPU work: off the event loop, citizens' pages go on.
+        content = await asyncio.to_thread(synthesis_docx, await assemble(spec), lang)
         await store.audit("synthesis_downloaded", actor=official.email, form_id=spec.id,
                           format=fmt, address=client_address(request))
         return Response(content, headers=disposition, media_type=(
