@@ -24,7 +24,7 @@ from tortoise.exceptions import OperationalError
 
 from vnform import store
 from vnform.app import create_app
-from vnform.middleware import Admission
+from vnform.middleware import Admission, session_issued
 
 URL = "/f/gop-y-nhanh"
 ANSWERS = {"danh_gia": "4", "dung_gio": "yes", "gop_y": "Nhân viên nhiệt tình, chờ hơi lâu"}
@@ -254,11 +254,24 @@ def admission(limit: int, wait: float) -> tuple[Admission, list[str], asyncio.Ev
     async def refuse(scope, receive, send) -> None:
         log.append(f"refused {scope['path']}")
 
-    return Admission(app, limit=limit, wait=wait, refuse=refuse), log, release
+    return Admission(app, limit=limit, wait=wait, refuse=refuse,
+                     issued=session_issued(SECRET, "vnform_session", 3600)), log, release
 
 
-def call(gate: Admission, path: str, method: str = "GET", session: bool = False) -> Any:
-    headers = [(b"cookie", b"vnform_session=abc")] if session else []
+SECRET = "test-secret-key-" + "x" * 32
+
+
+def signed_session() -> bytes:
+    """A session cookie as the server signs it (Starlette's sessions)."""
+    import itsdangerous
+
+    return b"vnform_session=" + itsdangerous.TimestampSigner(SECRET).sign(b"e30=")
+
+
+def call(gate: Admission, path: str, method: str = "GET", session: bool = False,
+         cookie: bytes | None = None) -> Any:
+    cookie = cookie if cookie is not None else signed_session() if session else None
+    headers = [(b"cookie", cookie)] if cookie else []
     return gate({"type": "http", "path": path, "method": method, "headers": headers},
                 None, None)
 
@@ -335,3 +348,31 @@ def test_a_post_without_a_session_is_not_patient() -> None:
         return log
 
     assert asyncio.run(run()) == ["served /a", "refused /f/x"]
+
+
+@pytest.mark.parametrize("cookie", [
+    b"vnform_session=abc",  # any value a client makes up
+    b"vnform_session=" + b"e30=.AAAAAA.forged-signature",
+    b"other=1; vnform_session=",
+], ids=["made up", "forged signature", "empty"])
+def test_a_session_cookie_the_server_did_not_sign_is_not_patient(cookie: bytes) -> None:
+    """Only a visit the server knows is patient: a flood of posts carrying a cookie of
+    the session's name cannot hold every turn."""
+    async def run() -> list[str]:
+        gate, log, release = admission(limit=1, wait=0)
+        gate.patient = ("/f/",)
+        first = asyncio.create_task(call(gate, "/a"))
+        await asyncio.sleep(0)
+        await call(gate, "/f/x", method="POST", cookie=cookie)
+        release.set()
+        await first
+        return log
+
+    assert asyncio.run(run()) == ["served /a", "refused /f/x"]
+
+
+def test_the_session_the_server_issues_counts_as_issued(client) -> None:
+    client.get("/f/gop-y-nhanh")
+    cookie = f"vnform_session={client.cookies.get('vnform_session')}".encode()
+    issued = session_issued(SECRET, "vnform_session", 3600)
+    assert issued({"headers": [(b"cookie", cookie)]})

@@ -25,7 +25,13 @@ from vnform import agencies, formatting, logs, retention, store
 from vnform.forms.registry import Registry
 from vnform.live_forms import LiveForms
 from vnform.logs import RequestId
-from vnform.middleware import Admission, BodyLimit, CitizensFirst, SecurityHeaders
+from vnform.middleware import (
+    Admission,
+    BodyLimit,
+    CitizensFirst,
+    SecurityHeaders,
+    session_issued,
+)
 from vnform.settings import Settings
 from vnform.turns import Citizens
 from vnform.views import (
@@ -160,6 +166,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
     logs.configure()
+    session_cookie = "__Host-vnform_session" if settings.https else "vnform_session"
     middleware = [
         Middleware(RequestId),
         Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors,
@@ -168,14 +175,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             SessionMiddleware, secret_key=settings.secret_key,
             # Over HTTPS, the __Host- prefix makes browsers refuse the cookie unless it
             # is Secure, for the whole site, and set by this host (no subdomain tampering).
-            session_cookie="__Host-vnform_session" if settings.https else "vnform_session",
+            session_cookie=session_cookie,
             max_age=settings.session_max_age, same_site="lax", https_only=settings.https,
         ),
         # Citizens and officials queue apart: a burst of exports never takes the turn
         # of a citizen sending answers, nor a campaign's crowd an official's.
         Middleware(Admission, limit=settings.max_concurrent, wait=settings.queue_seconds,
                    refuse=errors.refuse_busy, exempt=("/static/", "/healthz", *OFFICIALS),
-                   patient=("/f/",)),
+                   patient=("/f/",), issued=session_issued(
+                       settings.secret_key, session_cookie, settings.session_max_age)),
         Middleware(Admission, limit=settings.max_concurrent_officials,
                    wait=settings.queue_seconds, refuse=errors.refuse_busy, only=OFFICIALS),
         Middleware(BodyLimit, max_bytes=settings.max_body_bytes),

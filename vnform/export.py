@@ -177,9 +177,11 @@ async def xlsx_stream(cols: Sequence[Column], batches: Batches, *, labels: str |
         for cells in dictionary:
             explained.append([_text_cell(explained, cell, WriteOnlyCell) for cell in cells])
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
-        workbook.save(spool)
+        # Zipping the sheets takes seconds for a big form: on a thread, so that the
+        # event loop goes on serving citizens meanwhile (zlib lets go of the GIL).
+        await asyncio.to_thread(workbook.save, spool)
         spool.seek(0)
-        while chunk := spool.read(64 * 1024):
+        while chunk := await asyncio.to_thread(spool.read, 1024 * 1024):
             yield chunk
 
 

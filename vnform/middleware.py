@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Callable
 
+import itsdangerous
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from vnform.turns import Citizens, giving_way
@@ -48,9 +51,32 @@ class BodyLimit:
         await self.app(scope, limited_receive, send)
 
 
-def _has_cookie(scope: Scope, name: bytes) -> bool:
-    """Whether the request carries a cookie *name* (``b"x="``; ``__Host-x=`` counts)."""
-    return any(key == b"cookie" and name in value for key, value in scope.get("headers", []))
+def _cookie(scope: Scope, name: str) -> str | None:
+    """The value of the request's cookie *name*, if it carries one."""
+    for key, value in scope.get("headers", []):
+        if key == b"cookie" and name.encode("latin-1") in value:
+            return cookie_parser(value.decode("latin-1")).get(name)
+    return None
+
+
+def session_issued(secret_key: str, cookie: str, max_age: int) -> Callable[[Scope], bool]:
+    """A test of whether a request carries a session this server issued: a cookie
+    *cookie* signed with *secret_key* (as Starlette's sessions sign it) no older than
+    *max_age* seconds. Anyone can send a cookie of that name; only the server can sign
+    one."""
+    signer = itsdangerous.TimestampSigner(secret_key)
+
+    def issued(scope: Scope) -> bool:
+        value = _cookie(scope, cookie)
+        if not value:
+            return False
+        try:
+            signer.unsign(value.encode("latin-1"), max_age=max_age)
+        except (itsdangerous.BadSignature, UnicodeEncodeError):
+            return False
+        return True
+
+    return issued
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -74,14 +100,17 @@ class Admission:
     *only*, other paths than those never do (a second instance admits officials' requests
     apart from citizens', so that neither takes the other's turns). POSTs
     to paths starting with one of *patient* (citizens sending answers), from a visit
-    that has a session, queue as long as it takes: new visits are turned away first,
-    answers already typed never are.
+    whose session the server issued (*issued*, see :func:`session_issued`), queue as
+    long as it takes: new visits are turned away first, answers already typed never
+    are.
     """
 
     def __init__(self, app: ASGIApp, limit: int, wait: float, refuse: ASGIApp,
                  exempt: tuple[str, ...] = (), patient: tuple[str, ...] = (),
-                 only: tuple[str, ...] = ()) -> None:
+                 only: tuple[str, ...] = (),
+                 issued: Callable[[Scope], bool] = lambda scope: False) -> None:
         self.app = app
+        self.issued = issued
         self.wait = wait
         self.refuse = refuse
         self.exempt = exempt
@@ -95,7 +124,7 @@ class Admission:
             await self.app(scope, receive, send)
             return
         if scope["method"] == "POST" and scope["path"].startswith(self.patient) \
-                and _has_cookie(scope, b"vnform_session="):
+                and self.issued(scope):
             await self.slots.acquire()
         elif not await self._admitted():
             await self.refuse(scope, receive, send)
