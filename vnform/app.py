@@ -32,6 +32,7 @@ from vnform.middleware import (
     SecurityHeaders,
     session_issued,
 )
+from vnform.page_cache import PageCache
 from vnform.settings import Settings
 from vnform.turns import Citizens
 from vnform.views import (
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     lambda: live.registry.forms, settings)))
             try:
                 yield {"registry": live.registry, "live_forms": live, "templates": templates,
+                       "page_cache": PageCache(),
                        "settings": settings, "tz": live.counting.tz, "counting": live.counting,
                        "tally_zones": tally_zones, "agency_names": agency_names}
             finally:

@@ -30,7 +30,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from vnform import csrf, privacy, references, store
 from vnform.answers import Answers, keep_visible, visible_questions
@@ -54,7 +54,7 @@ from vnform.navigation import (
 )
 from vnform.views import errors
 from vnform.views.auth import client_address
-from vnform.views.render import page_language, path_for, public_url, render
+from vnform.views.render import page_language, path_for, public_url, render, render_text
 
 log = logging.getLogger("vnform")
 
@@ -267,8 +267,12 @@ RETURN_FIELD = "_return"
 
 
 async def _show(request: Request, spec: FormSpec, current: Page, lang: str) -> Response:
+    fresh = _key(request, spec) not in request.session.get("tokens", {})
     token = session_token(request, spec)
-    draft = await store.load_draft(token) if multi_page(spec) else None
+    # A token made just now has no draft yet.
+    draft = await store.load_draft(token) if multi_page(spec) and not fresh else None
+    if draft is None and current.index == 0 and _first_visit(request):
+        return _first_visit_page(request, spec, current, lang, token)
     answers = dict(draft.answers) if draft else {}
     reached = draft.reached if draft else 0
     if draft is not None and draft.version != spec.version:
@@ -647,6 +651,16 @@ def receipt_code(token: str) -> str:
 def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, form: PageForm,
                  answers: Answers, token: str, returning: bool = False,
                  notice: str | None = None, every_question: bool = False) -> Response:
+    return render(request, "page.html", _page_context(
+        request, spec, current, lang, form, answers, token, returning, notice,
+        every_question), lang=lang, languages=spec.languages)
+
+
+def _page_context(request: Request, spec: FormSpec, current: Page, lang: str,
+                  form: PageForm, answers: Answers, token: str, returning: bool = False,
+                  notice: str | None = None, every_question: bool = False) -> dict[str, Any]:
+    """What page.html shows of *current*: its questions (*form*: their fields, bound),
+    errors, notices, and where the citizen is in the form."""
     notice_here = shows_notice(spec, current, answers)
     decision = answers
     if notice_here:  # its questions show, whatever was answered to it before
@@ -676,13 +690,37 @@ def _render_page(request: Request, spec: FormSpec, current: Page, lang: str, for
     position = pages.index(current) + 1 if current in pages else current.index + 1
     # "Submit" only where submitting happens: the form's last page, with no review step.
     submits = current is spec.pages[-1] and not spec.review and not returning
-    return render(request, "page.html", {
+    return {
         "spec": spec, "page": current, "items": items, "errors": errors, "token": token,
         "earlier_answers": earlier, "step": position, "steps": len(pages),
         "first": current.index == 0, "submits": submits, "returning": returning,
         "field_id": field_id, "notice": notice,
         "privacy": notice_view(spec, lang, items, decision) if notice_here else None,
-    }, lang=lang, languages=spec.languages)
+    }
+
+
+def _first_visit(request: Request) -> bool:
+    """Whether this GET shows a page as every first visit sees it: nothing answered (the
+    caller found no draft), no notice asked for, not a preview."""
+    return preview_of(request) is None and set(request.query_params) <= {"lang"}
+
+
+def _first_visit_page(request: Request, spec: FormSpec, current: Page, lang: str,
+                      token: str) -> Response:
+    """*current* as a first visit sees it, rendered once per form, page, language and
+    address (:mod:`vnform.page_cache`) and sent with this visit's own tokens."""
+    def rendered(marks: Mapping[str, str]) -> str:
+        context = _page_context(request, spec, current, lang, bind(current, answers={}), {},
+                                marks["token"])
+        return render_text(request, "page.html", context | {
+            "csrf_token": marks["csrf_token"], "csp_nonce": marks["csp_nonce"]},
+            lang=lang, languages=spec.languages)
+
+    key = (spec.id, current.id, lang, request.url.path, request.url.query)
+    html = request.state.page_cache.page(key, spec, rendered, {
+        "csrf_token": csrf.token(request.session), "token": token,
+        "csp_nonce": request.state.csp_nonce})
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 def notice_view(spec: FormSpec, lang: str, items: list[dict[str, Any]],

@@ -37,8 +37,28 @@ def public_url(request: Request, path: str) -> str:
 
 def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
            languages: tuple[str, ...] = LANGUAGES, status_code: int = 200) -> Response:
+    templates = request.state.templates
+    response = templates.TemplateResponse(
+        request, name, page_context(request, context, lang=lang, languages=languages),
+        status_code=status_code)
+    # Pages can hold a citizen's answers or results: no shared or back-button caches.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_text(request: Request, name: str, context: dict[str, Any], *, lang: str,
+                languages: tuple[str, ...] = LANGUAGES) -> str:
+    """The page *name* as text (what :func:`render` would send)."""
+    context = page_context(request, context, lang=lang, languages=languages)
+    template = request.state.templates.get_template(name)
+    return str(template.render({"request": request, **context}))
+
+
+def page_context(request: Request, context: dict[str, Any], *, lang: str,
+                 languages: tuple[str, ...] = LANGUAGES) -> dict[str, Any]:
+    """What every template is given, then *context*."""
     t = translations(lang)
-    context = {
+    return {
         "lang": lang,
         "gettext": t.gettext,
         "ngettext": t.ngettext,
@@ -57,8 +77,3 @@ def render(request: Request, name: str, context: dict[str, Any], *, lang: str,
         "preview": getattr(request.state, "preview", None) is not None,
         **context,
     }
-    templates = request.state.templates
-    response = templates.TemplateResponse(request, name, context, status_code=status_code)
-    # Pages can hold a citizen's answers or results: no shared or back-button caches.
-    response.headers["Cache-Control"] = "no-store"
-    return response
