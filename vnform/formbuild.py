@@ -1,26 +1,18 @@
-"""WTForms forms built from a form's pages, and the wording of every answer error.
+"""A page's answers as posted or as given before, and the wording of every answer error.
 
-A page's form has one field per answer key: the question id, or
-``question.row`` for each matrix row. Fields only bind what was posted; each one's
-validator cleans it with :mod:`vnform.cleaning` and words failures in the page's
-language, using the official's custom message where the form file gives one.
+A page has one field per answer key: the question id, or ``question.row`` for each
+matrix row. A field holds what was posted (or the earlier answer, to show it again)
+and its errors; :func:`validate` cleans each with :mod:`vnform.cleaning` and words
+failures in the page's language, using the official's custom message where the form
+file gives one. The fields are plain objects, not WTForms ones: a submission binds a
+page on every post, and binding twenty WTForms fields cost more than checking them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
-
-from wtforms import (
-    RadioField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-)
-from wtforms.fields.core import UnboundField
-from wtforms.form import BaseForm
 
 from vnform.cleaning import TEXT_CLEANERS, Invalid, clean_choice, clean_choices
 from vnform.forms.spec import Page, Question
@@ -32,41 +24,64 @@ class Translator(Protocol):
     def ngettext(self, singular: str, plural: str, n: int) -> str: ...
 
 
-class PageForm(BaseForm):
-    """A page's fields by answer key; ``clean`` holds the answers that passed.
+class Field:
+    """One answer key's field: its name, its value (text, a list for multiple choice,
+    or None) and its errors."""
 
-    Fields are reached as ``form[key]`` only, never as attributes, so a question id
-    such as ``meta`` or ``process`` cannot shadow the form's own methods.
-    """
+    __slots__ = ("data", "errors", "name")
 
-    clean: dict[str, str | list[str]]
-
-
-def page_fields(page: Page) -> list[tuple[str, UnboundField]]:
-    """The fields of one page: one per answer key, named by that key."""
-    return [(key, _field(question)) for question in page.questions for key in question.columns]
+    def __init__(self, name: str, data: Any) -> None:
+        self.name = name
+        self.data = data
+        self.errors: list[str] = []
 
 
-def _field(question: Question) -> UnboundField:
-    # Choices are checked by our cleaner (with our wording), not by WTForms.
-    choices = [SelectChoice(c.value) for c in question.choices]
-    if question.multiple:
-        return SelectMultipleField(choices=choices, validate_choice=False)
-    if question.type == "dropdown":
-        return SelectField(choices=[SelectChoice(""), *choices], validate_choice=False)
-    if question.choices:
-        return RadioField(choices=choices, validate_choice=False)
-    # Text is kept as typed (minus surrounding spaces) so a re-shown page holds it.
-    return StringField(filters=[lambda value: value.strip() if isinstance(value, str) else value])
+class PageForm:
+    """A page's fields by answer key; ``clean`` holds the answers that passed."""
+
+    def __init__(self, fields: dict[str, Field]) -> None:
+        self._fields = fields
+        self.clean: dict[str, str | list[str]] = {}
+
+    def __getitem__(self, key: str) -> Field:
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self._fields.values())
 
 
 def bind(page: Page, formdata: Any | None = None,
-         answers: dict[str, str | list[str]] | None = None) -> PageForm:
-    """A page form bound to posted data, or filled with earlier answers for display."""
-    form = PageForm(page_fields(page))
-    form.process(formdata, data=None if formdata else answers)
-    form.clean = {}
-    return form
+         answers: Mapping[str, str | list[str]] | None = None) -> PageForm:
+    """A page's fields bound to posted data, or (no data posted) filled with earlier
+    answers for display."""
+    fields = {}
+    for question in page.questions:
+        for key in question.columns:
+            value = (_posted(question, formdata.getlist(key)) if formdata
+                     else _given(question, (answers or {}).get(key)))
+            fields[key] = Field(key, value)
+    return PageForm(fields)
+
+
+def _posted(question: Question, values: list[Any]) -> Any:
+    """A field's value from the values posted for it: all of them for multiple choice,
+    else the first; text as typed, minus surrounding spaces (so that a page shown again
+    holds it)."""
+    if question.multiple:
+        return [str(value) for value in values]
+    if not values:
+        return None
+    return _given(question, values[0])
+
+
+def _given(question: Question, value: Any) -> Any:
+    if value is None:
+        return None
+    if question.multiple:
+        return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+    if question.choices or question.type == "dropdown":
+        return str(value)
+    return value.strip() if isinstance(value, str) else value
 
 
 def validate(form: PageForm, questions: Iterable[Question], lang: str,

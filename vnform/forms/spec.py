@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -108,14 +109,14 @@ class Question:
     def multiple(self) -> bool:
         return self.type == "multiple_choice"
 
-    @property
+    @cached_property  # read for every answer of every submission
     def columns(self) -> tuple[str, ...]:
         """Answer keys this question produces: its id, or ``id.row`` for each matrix row."""
         if self.type == "matrix":
             return tuple(f"{self.id}.{row.id}" for row in self.rows)
         return (self.id,)
 
-    @property
+    @cached_property
     def numeric(self) -> bool:
         """Whether answers are numbers (stored in the numeric column too)."""
         if self.type in NUMBER_TYPES:

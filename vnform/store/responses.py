@@ -45,7 +45,7 @@ __all__ = [
     "form_ids_stored", "load_draft", "purge_drafts", "record_versions", "save_draft",
     "stored_versions",
     "version_dates", "version_days",
-    "submit", "submitted",
+    "submit", "submitted", "token_state",
 ]
 
 
@@ -171,6 +171,22 @@ async def purge_drafts(older_than: dt.timedelta) -> int:
     return await Draft.filter(updated_at__lt=cutoff).delete()
 
 
+async def token_state(token: str) -> tuple[int | None, tuple[str, bool] | None]:
+    """What was done with the one-time *token*, in one round trip: the id of the
+    response stored with it (if any), and (reason, whether its answers are in) of the
+    flagged visit it belongs to (if any)."""
+    conn = connections.get("default")
+    marks = placeholders(conn, 3)
+    _, rows = await conn.execute_query(
+        f'SELECT (SELECT "id" FROM "response" WHERE "token" = {marks[0]} LIMIT 1), '
+        f'(SELECT "reason" FROM "flagged_submission" WHERE "token" = {marks[1]}), '
+        f'(SELECT "answers" IS NOT NULL FROM "flagged_submission" WHERE "token" = {marks[2]})',
+        [token, token, token])
+    response_id, reason, answered = tuple(rows[0])
+    return (None if response_id is None else int(response_id),
+            None if reason is None else (str(reason), bool(answered)))
+
+
 async def submitted(token: str) -> int | None:
     """The id of the response stored with *token*, if any."""
     # Raw SQL: this runs twice per submission, and building the ORM's query costs more
@@ -220,9 +236,8 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     the response (and when it was given); *link_hash*, the SHA-256 of the secret of the
     citizen's private link. A consultation's *comments* are stored with the response.
     """
-    existing = await submitted(token)
-    if existing is not None:
-        return existing, False
+    # A token used already is found by the unique constraint (below): the callers look
+    # it up before, and a second look here would cost every submission a round trip.
     rows = answer_rows(spec, answers)
     now = dt.datetime.now(dt.UTC)
     day = tallying.local_day(now, counting.tz)
