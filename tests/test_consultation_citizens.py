@@ -341,3 +341,30 @@ def test_the_private_link_shows_and_downloads_the_comments_sent(serve) -> None:
     assert body["comments"] == [{"article": "dieu-2", "stance": "amend",
                                  "commenter_type": "individual", "text": "Nhanh hơn.",
                                  "proposal": "Không quá 5 ngày."}]
+
+
+def test_the_survey_pages_of_a_consultation_are_not_found(serve, rows) -> None:
+    client = serve()
+    assert client.get(URL + "/p/main").status_code == 404
+    assert client.post(URL + "/p/main", data={"de_hieu": "4"}).status_code == 404
+    assert rows("select count(*) from response") == [(0,)]
+
+
+def test_the_review_page_keeps_the_ticked_consent_when_shown_again(serve, rows) -> None:
+    client = serve()
+    comment(client, "dieu-1", stance="agree", commenter_type="individual", text="x")
+    again = send(client, ho_ten="Nguyễn Văn A", consent="yes", de_hieu="9")
+    assert again.status_code == 200 and errors(again)
+    assert re.search(r'name="consent" value="yes"[^>]*checked', again.text)
+    assert rows("select count(*) from response") == [(0,)]
+
+
+def test_a_huge_page_of_published_comments_is_just_empty(serve) -> None:
+    page = serve().get(URL + "/a/dieu-1?page=99999999999999999999")
+    assert page.status_code == 200
+
+
+def test_the_review_notice_names_only_what_the_draft_has(serve) -> None:
+    client = serve()
+    page = client.get(URL + "/review?added=Mạo+danh+cơ+quan&lang=en")
+    assert "Mạo danh" not in page.text

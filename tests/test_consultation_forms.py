@@ -189,3 +189,33 @@ def test_the_demo_consultation_checks_clean() -> None:
                        / "gop-y-du-thao-nghi-dinh.yaml")
     assert problems(loaded) == []
     assert len(loaded.spec.consultation.document.articles) == 7
+
+
+def test_a_draft_file_outside_the_forms_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "secret.md").write_text(DRAFT, encoding="utf-8")
+    folder = tmp_path / "forms"
+    folder.mkdir()
+    for name in ("../secret.md", str(tmp_path / "secret.md")):
+        form = folder / "du-thao.yaml"
+        form.write_text(consultation_yaml().split("document: |")[0] + f"document: {name}\n",
+                        encoding="utf-8")
+        assert [p.message for p in load_file(form).problems] == [
+            f"document '{name}' must be a file in the form's own folder (or below it)"]
+
+
+def test_a_draft_file_in_a_form_kept_in_the_database_is_refused(tmp_path: Path) -> None:
+    text = consultation_yaml().split("document: |")[0] + "document: du-thao.md\n"
+    assert [p.message for p in load_text(text, "du-thao (database)").problems] == [
+        "'du-thao.md' is a file, but this form is not a file in the forms folder: write "
+        "the draft's Markdown under 'document: |' instead"]
+
+
+def test_survey_only_keys_and_export_column_ids_are_refused() -> None:
+    text = consultation_yaml(extra="invitation_only: true\n", questions="""
+        - {id: text, type: textarea, label: Ý kiến, personal_data: none}
+        """)
+    found = [p.message for p in load_text(text, "f.yaml").problems]
+    assert "'invitation_only' is for surveys: anyone may comment on a consultation, as " \
+           "many times as they like" in found
+    assert "'text' names a column of the comments in a consultation's exports; choose " \
+           "another id" in found

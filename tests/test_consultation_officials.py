@@ -283,6 +283,7 @@ def closed_consultation(write_form, forms_dir: Path, make_client, add_official) 
     sign_in(client, email)
     act(client, 1, "answer", answer="accepted", answer_text="Đã rút còn 5 ngày làm việc.")
     act(client, 2, "answer", answer="explained", answer_text="Cần thời gian chuẩn bị.")
+    act(client, 1, "moderate", decision="approved")
     return client
 
 
@@ -330,6 +331,26 @@ def test_an_editor_cannot_publish_the_synthesis(closed_consultation, add_officia
         "csrf_token": csrf_of(client, ADMIN + "/synthesis"), "action": "publish"})
     assert refused.status_code == 403
     assert client.get(URL + "/synthesis").status_code == 404
+
+
+def test_the_public_synthesis_quotes_approved_comments_only(closed_consultation) -> None:
+    client = closed_consultation  # comment 1 approved, comment 2 waiting
+    client.post(ADMIN + "/synthesis/publish", data={
+        "csrf_token": csrf_of(client, ADMIN + "/synthesis"), "action": "publish"})
+    page = client.get(URL + "/synthesis?lang=en")
+    assert "Rút ngắn thời hạn." in page.text
+    assert "Nên có hiệu lực sớm hơn." not in page.text  # not moderated: counted only
+    assert "Cần thời gian chuẩn bị." in page.text  # the agency's answer is public
+    officials = client.get(ADMIN + "/synthesis")
+    assert "Nên có hiệu lực sớm hơn." in officials.text
+
+
+def test_comments_can_be_moderated_without_public_comments(consultation, rows) -> None:
+    client = consultation(consultation_yaml(public=False))
+    page = client.get(ADMIN + "/comments")
+    assert "/comments/1/moderate" in page.text
+    act(client, 1, "moderate", decision="approved")
+    assert rows("select status from comment where id = 1") == [("approved",)]
 
 
 def test_a_hidden_comment_is_counted_but_not_quoted_in_the_public_synthesis(

@@ -21,6 +21,7 @@ from conftest import Citizen, Database, copy_response, errors, sign_in
 from starlette.testclient import TestClient
 
 from vnform.forms.loader import load_text
+from vnform.settings import Settings
 
 OFFICIAL = "ket.qua@so.gov.vn"
 URL = "/admin/forms/ket-qua"
@@ -108,6 +109,14 @@ FILTERED_TIMES = {  # UTC as stored; the local (UTC+7) day in the comment
     3: "2026-11-21 16:59:59+00:00",  # 21/11 23:59:59
     4: "2026-11-21 17:00:00+00:00",  # 22/11 00:00:00
 }
+
+
+def local_today() -> dt.date:
+    """Today in the deployment's time zone, as the pages date things (not the machine's:
+    after 17:00 UTC it is already tomorrow in Hanoi)."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo(Settings().timezone)).date()
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -678,7 +687,7 @@ def test_version_filter(serve) -> None:
     assert choice_table(page, "kenh")["quay"] == ("2", "100.0%")
     assert f'<option value="{v1}" selected>' in page.text
     assert re.findall(r'<option value="([0-9a-f]{12})"', page.text) == [v2, v1]
-    today = dt.date.today().strftime("%d/%m/%Y")  # when each version was first served
+    today = local_today().strftime("%d/%m/%Y")  # when each version was first served
     assert f'<option value="{v1}" selected>Version 1 (from {today})</option>' in page.text
     assert f"Version 2 (from {today}) – current" in page.text
     assert f">{v1}" not in page.text  # no hash to read
@@ -895,7 +904,7 @@ def test_responses_list_shows_local_time_language_and_version(serve, rows) -> No
     page = as_official(client).get(f"{URL}/responses?lang=en")
     cells = re.search(r'responses/1">.*?</tr>', page.text, re.S).group(0)
     assert [plain(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", cells)] == [
-        "22/11/2026 00:00", "English", f"Version 1 (from {dt.date.today():%d/%m/%Y})"]
+        "22/11/2026 00:00", "English", f"Version 1 (from {local_today():%d/%m/%Y})"]
 
 
 def detail(page: Any) -> list[tuple[str, str]]:

@@ -46,13 +46,15 @@ def read_draft(value: str, form_path: str) -> DraftSource:
     if not is_draft_path(value):
         return DraftSource(value, tuple(blocks_of_markdown(value)))
     name = value.strip()
-    base = Path(form_path).parent if form_path and not form_path.startswith("<") \
-        and form_path != "(stored)" else None
-    if base is None:
+    if not _a_file(form_path):
         return DraftSource("", (), name, (
             f"'{name}' is a file, but this form is not a file in the forms folder: write "
             "the draft's Markdown under 'document: |' instead"))
-    target = base / name
+    base = Path(form_path).parent.resolve()
+    target = (base / name).resolve()
+    if Path(name).is_absolute() or not target.is_relative_to(base):
+        return DraftSource("", (), name, (
+            f"document '{name}' must be a file in the form's own folder (or below it)"))
     try:
         stat = target.stat()
     except OSError:
@@ -63,6 +65,13 @@ def read_draft(value: str, form_path: str) -> DraftSource:
     if stat.st_size > MAX_DRAFT_BYTES:
         return DraftSource("", (), name, f"document file '{name}' is larger than 5 MB")
     return _read_file(str(target), name, stat.st_mtime_ns)
+
+
+def _a_file(form_path: str) -> bool:
+    """Whether *form_path* names a form file (not a form kept in the database, whose
+    problems are named "<id> (database)", nor a text checked on its own)."""
+    return bool(form_path) and not form_path.startswith("<") \
+        and form_path != "(stored)" and not form_path.endswith(" (database)")
 
 
 @functools.lru_cache(maxsize=32)

@@ -28,7 +28,7 @@ class GroupSummary:
     size: int = 0
     commenters: Counter[str] = field(default_factory=Counter)
     answers: Counter[tuple[str, str]] = field(default_factory=Counter)
-    #: Whether the public may read its text (a hidden comment's is withheld).
+    #: Whether the public may read its text (only an approved comment's is quoted).
     readable: bool = True
 
     @property
@@ -57,7 +57,7 @@ class Synthesis:
 
 async def assemble(spec: FormSpec, public: bool = False) -> Synthesis:
     """The synthesis of *spec*'s comments. *public*: as the public synthesis shows it
-    (a comment hidden by moderation is counted, its text withheld)."""
+    (every comment counted, but only an approved one quoted)."""
     assert spec.consultation is not None
     document = spec.consultation.document
     articles = {a.id: ArticleSummary(a.id, a.heading) for a in document.articles}
@@ -77,8 +77,8 @@ async def assemble(spec: FormSpec, public: bool = False) -> Synthesis:
                 summary.groups.append(group)
             group.size += 1
             group.commenters[comment.commenter_type] += 1
-            if group.first.status == "hidden" and comment.status != "hidden":
-                group.first = comment  # a hidden comment never stands for its group
+            if public and group.first.status != "approved" and comment.status == "approved":
+                group.first = comment  # the public reads approved comments only
             if comment.answer:
                 group.answers[(comment.answer, comment.answer_text or "")] += 1
                 report.answered += 1
@@ -88,7 +88,7 @@ async def assemble(spec: FormSpec, public: bool = False) -> Synthesis:
     for summary in articles.values():
         summary.groups.sort(key=lambda g: (-g.size, g.first.id))
         for group in summary.groups:
-            group.readable = not (public and group.first.status == "hidden")
+            group.readable = not public or group.first.status == "approved"
     report.articles = list(articles.values())
     return report
 

@@ -30,6 +30,9 @@ __all__ = ["Checker", "did_you_mean", "shape_problems"]
 
 #: Names the pages post besides the answers (the form, and the personal-data notice).
 RESERVED_IDS = frozenset({"csrf_token", "consent", "contact_consent"})
+#: A consultation's export columns of each comment (vnform.consultation.exports).
+COMMENT_COLUMNS = frozenset({"comment_id", "article", "stance", "commenter_type", "text",
+                             "proposal", "tags", "status", "answer", "answer_text"})
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -221,6 +224,16 @@ class Checker:
         if m.pages and len(m.pages) > 1:
             self.error(("pages",), "a consultation asks its questions on one page, with "
                        "the comments: use 'questions'", key=True)
+        for key in ("invitation_only", "one_response_per"):
+            if getattr(m, key):
+                self.error((key,), f"'{key}' is for surveys: anyone may comment on a "
+                           "consultation, as many times as they like", key=True)
+        for p_path, page in self._page_paths():
+            for i, q in enumerate(page.questions):
+                if q.id in COMMENT_COLUMNS:
+                    self.error((*p_path, "questions", i, "id"), f"'{q.id}' names a column "
+                               "of the comments in a consultation's exports; choose another "
+                               "id")
         if m.commenters is not None:
             if not m.commenters:
                 self.error(("commenters",), "say who may comment: individual, organisation "

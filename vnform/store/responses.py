@@ -294,11 +294,14 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                     conn, spec.id, now, counting.tz, limit, serial=response_id):
                 raise FormFull(spec.id)
         return response_id, True
-    except (IntegrityError, CaseRated):
-        # Two posts of one token raced: the other one stored it (and used the invitation).
+    except (IntegrityError, CaseRated, FormFull) as refused:
+        # Two posts of one token raced: the other one stored it (and used the invitation,
+        # or took the form's last place).
         existing = await submitted(token)
         if existing is not None:
             return existing, False
+        if isinstance(refused, FormFull):
+            raise
         if case_code is not None:
             raise CaseRated(case_code) from None
         raise

@@ -88,6 +88,8 @@ async def index(request: Request) -> Response:
 
 async def page(request: Request) -> Response:
     spec = public_form(request)
+    if spec.consultation is not None and preview_of(request) is None:
+        raise HTTPException(404)  # a consultation's pages are vnform.views.consultation's
     lang = page_language(request, spec.languages)
     current = _find_page(spec, request.path_params.get("page_id"))
     if request.method == "GET":
@@ -718,7 +720,8 @@ def _first_visit_page(request: Request, spec: FormSpec, current: Page, lang: str
             "csrf_token": marks["csrf_token"], "csp_nonce": marks["csp_nonce"]},
             lang=lang, languages=spec.languages)
 
-    key = (spec.id, current.id, lang, request.url.path, request.url.query)
+    # Its language links are the same whatever ?lang= said: the chosen language keys it.
+    key = (spec.id, current.id, lang, request.url.path)
     html = request.state.page_cache.page(key, spec, rendered, {
         "csrf_token": csrf.token(request.session), "token": token,
         "csp_nonce": request.state.csp_nonce})

@@ -175,7 +175,7 @@ async def _article_page(request: Request, spec: FormSpec, found: Article | None,
     shown = []
     if consultation.public_comments:
         try:
-            page = max(1, int(request.query_params.get("page", "1")))
+            page = max(1, min(int(request.query_params.get("page", "1")), 100_000))
         except ValueError:
             page = 1
         shown = await store.public_comments(spec.id, target, limit=PUBLIC_PER_PAGE + 1,
@@ -192,7 +192,7 @@ async def _article_page(request: Request, spec: FormSpec, found: Article | None,
         "commenters": [(key, t.gettext(COMMENTER_NAMES[key]))
                        for key in consultation.commenters],
         "public": shown[:PUBLIC_PER_PAGE], "more": len(shown) > PUBLIC_PER_PAGE,
-        "names": names(t.gettext),
+        "names": names(t.gettext), "tz": request.state.tz,
     }, lang=lang, languages=spec.languages, status_code=status_code)
 
 
@@ -230,12 +230,13 @@ async def review(request: Request, spec: FormSpec) -> Response:
                                  + "?removed=" + target)
     questions_answers = {k: v for k, v in answers.items() if k != COMMENTS}
     form, ok, checked = citizen.validate_page(spec, page, data, questions_answers, lang)
+    # Shown again, the page keeps what was just ticked (the notice's boxes among it).
+    now = checked | {COMMENTS: answers.get(COMMENTS, [])}
     if not comments:
         await store.save_draft(token, spec, checked | {COMMENTS: []}, 0)
-        return _review_page(request, spec, lang, token, answers, form, empty=True,
-                            status_code=200)
+        return _review_page(request, spec, lang, token, now, form, empty=True)
     if not ok:
-        return _review_page(request, spec, lang, token, answers, form)
+        return _review_page(request, spec, lang, token, now, form)
     suspect = flagged[0] if flagged is not None else None
     if data.get(citizen.HONEYPOT_FIELD) and suspect is None:
         suspect = "honeypot"
@@ -244,7 +245,7 @@ async def review(request: Request, spec: FormSpec) -> Response:
         return await citizen.finish(request, spec, token, lang, checked, suspect,
                                      checked=True, comments=_ordered(spec, comments))
     except citizen.TooManySubmissions:
-        response = _review_page(request, spec, lang, token, answers, form, notice="limited")
+        response = _review_page(request, spec, lang, token, now, form, notice="limited")
         response.status_code = 429
         response.headers["Retry-After"] = str(int(citizen.RATE_WINDOW.total_seconds()))
         return response
