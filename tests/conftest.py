@@ -413,6 +413,19 @@ def summary_links(response: Any) -> list[tuple[str, str]]:
 
 
 TRIAL_URL = "/f/thu"
+#: The head of a form that collects personal data (/f/lien-he): its notice says why,
+#: who is responsible and for how long (30 days); the questions follow.
+PERSONAL_FORM_HEAD = """
+id: lien-he
+title: {vi: Liên hệ lại, en: Contact}
+agency: so-thu
+languages: [vi, en]
+purpose: {vi: Liên hệ lại về hồ sơ., en: To contact you about your application.}
+controller: {vi: Sở Thu, en: Department}
+retention_days: 30
+questions:
+"""
+
 TRIAL_HEAD = """\
 id: thu
 title: {vi: Biểu mẫu thử, en: Test form}

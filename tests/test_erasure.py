@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Citizen, Database, errors, sign_in, with_store
+from conftest import PERSONAL_FORM_HEAD, Citizen, Database, errors, sign_in, with_store
 
 from vnform import store
 from vnform.cli import main
@@ -22,15 +22,7 @@ OFFICIAL = "xoa.du.lieu@so.gov.vn"
 URL = "/admin/forms/lien-he"
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-FORM = """
-id: lien-he
-title: {vi: Liên hệ lại, en: Contact}
-agency: so-thu
-languages: [vi, en]
-purpose: {vi: Liên hệ lại về hồ sơ., en: To contact you about your application.}
-controller: {vi: Sở Thu, en: Department}
-retention_days: 30
-questions:
+FORM = PERSONAL_FORM_HEAD + """\
   - id: hai_long
     type: rating
     label: {vi: Hài lòng, en: Satisfied}

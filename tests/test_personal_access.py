@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import Citizen, errors, sign_in
+from conftest import PERSONAL_FORM_HEAD, Citizen, errors, sign_in
 
 from vnform.cli import main
 
@@ -21,15 +21,7 @@ ALLOWED = "du.lieu@so.gov.vn"  # an analyst with access
 URL = "/admin/forms/lien-he"
 PHONE = "0912345678"
 
-FORM = """
-id: lien-he
-title: {vi: Liên hệ lại, en: Contact}
-agency: so-thu
-languages: [vi, en]
-purpose: {vi: Liên hệ lại về hồ sơ., en: To contact you about your application.}
-controller: {vi: Sở Thu, en: Department}
-retention_days: 30
-questions:
+FORM = PERSONAL_FORM_HEAD + """\
   - {id: hai_long, type: rating, label: {vi: Hài lòng, en: Satisfied}}
   - {id: dien_thoai, type: phone, label: {vi: Điện thoại, en: Phone}, personal_data: basic}
   - id: dan_toc

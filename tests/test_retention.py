@@ -16,22 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Citizen, Server, errors, sign_in, with_store
+from conftest import PERSONAL_FORM_HEAD, Citizen, Server, errors, sign_in, with_store
 
 from vnform import retention
 from vnform.cli import main
 
 OFFICIAL = "luu.tru@so.gov.vn"
 URL = "/admin/forms/lien-he"
-FORM = """
-id: lien-he
-title: {vi: Liên hệ lại, en: Contact}
-agency: so-thu
-languages: [vi, en]
-purpose: {vi: Liên hệ lại về hồ sơ., en: To contact you about your application.}
-controller: {vi: Sở Thu, en: Department}
-retention_days: 30
-questions:
+FORM = PERSONAL_FORM_HEAD + """\
   - {id: hai_long, type: likert, label: {vi: Hài lòng, en: Satisfied}, indicator: satisfaction,
      choices: [{value: 1, label: Tệ}, {value: 2, label: Tạm}, {value: 3, label: Tốt}]}
   - {id: dien_thoai, type: phone, label: {vi: Điện thoại, en: Phone}, personal_data: basic}

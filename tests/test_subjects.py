@@ -7,19 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from conftest import Citizen, errors
+from conftest import PERSONAL_FORM_HEAD, Citizen, errors
 
 from vnform.cli import main
 
-FORM = """
-id: lien-he
-title: {vi: Liên hệ lại, en: Contact}
-agency: so-thu
-languages: [vi, en]
-purpose: {vi: Liên hệ lại về hồ sơ., en: To contact you about your application.}
-controller: {vi: Sở Thu, en: Department}
-retention_days: 30
-questions:
+FORM = PERSONAL_FORM_HEAD + """\
   - {id: hai_long, type: rating, label: {vi: Hài lòng, en: Satisfied}}
   - {id: dien_thoai, type: phone, label: {vi: Điện thoại, en: Phone}, personal_data: basic}
   - {id: ho_ten, type: text, label: {vi: Họ tên, en: Name}, personal_data: basic}

@@ -8,7 +8,7 @@ import hashlib
 import unicodedata
 from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise import connections
@@ -326,9 +326,6 @@ class PublicComment:
     text: str
     proposal: str
     submitted_at: dt.datetime
-    answer: str | None = None
-    answer_text: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 
@@ -337,11 +334,11 @@ async def public_comments(form_id: str, article: str, limit: int = 50,
     """The approved comments on *article*, oldest first (a citizen's page)."""
     rows = await execute(
         connections.get(WRITE),
-        "SELECT id, article, stance, commenter_type, text, proposal, submitted_at, answer, "
-        "answer_text FROM comment WHERE form_id = ? AND article = ? AND status = ? "
+        "SELECT id, article, stance, commenter_type, text, proposal, submitted_at "
+        "FROM comment WHERE form_id = ? AND article = ? AND status = ? "
         "ORDER BY id LIMIT ? OFFSET ?", [form_id, article, "approved", limit, offset])
-    return [PublicComment(int(i), str(a), s, str(t), x or "", p or "", aware(at), ans, at_)
-            for i, a, s, t, x, p, at, ans, at_ in rows]
+    return [PublicComment(int(i), str(a), s, str(t), x or "", p or "", aware(at))
+            for i, a, s, t, x, p, at in rows]
 
 
 async def public_comment_counts(form_id: str) -> dict[str, int]:

@@ -19,7 +19,7 @@ from vnform.consultation.comments import CommentDraft
 from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FlaggedSubmission, SubmissionMark
 
-__all__ = ["claim_submission", "flag_state", "flag_submission", "flagged_count",
+__all__ = ["claim_submission", "flag_submission", "flagged_count",
            "iter_flagged", "mark_suspect", "purge_marks", "release_submission"]
 
 
@@ -56,16 +56,6 @@ async def mark_suspect(spec: FormSpec, token: str, language: str, reason: str) -
             submitted_at=dt.datetime.now(dt.UTC), reason=reason, answers=None)
     except IntegrityError:
         pass  # marked already
-
-
-async def flag_state(token: str) -> tuple[str, bool] | None:
-    """(reason, whether its answers are in) of the flagged visit of *token*, or None."""
-    found = await FlaggedSubmission.filter(token=token).first().values_list(
-        "reason", "answers")
-    if found is None:
-        return None
-    reason, answers = found
-    return str(reason), answers is not None
 
 
 async def flagged_count(form_id: str) -> int:

@@ -459,11 +459,11 @@ async def review(request: Request) -> Response:
         return closed
     if request.method == "POST":
         token = check_post(request, await read_form(request))
-        if await store.submitted(token) is not None:
+        response_id, flagged = await store.token_state(token)
+        if response_id is not None:
             return to_thanks(request, spec, token, link_secret(request, token))
         if preview_of(request) is not None and await store.preview_response_of(token):
             return to_thanks(request, spec, token)
-        flagged = await store.flag_state(token)
         if flagged is not None and flagged[1]:
             return to_thanks(request, spec, token)
         if token != session_token(request, spec):
@@ -784,8 +784,7 @@ def _find_page(spec: FormSpec, page_id: str | None) -> Page:
 async def closed_page(request: Request, spec: FormSpec, lang: str) -> Response | None:
     if preview_of(request) is not None:
         return None  # a preview shows the draft whatever its dates and status
-    responses = await store.count_responses(spec.id) if spec.max_responses else None
-    reason = closed_reason(spec, dt.datetime.now(dt.UTC), request.state.tz, responses)
+    reason = await why_closed(request, spec)
     if reason is None:
         return None
     # A POST to a closed form stores nothing; its status says so to scripts too.
@@ -793,6 +792,13 @@ async def closed_page(request: Request, spec: FormSpec, lang: str) -> Response |
     return render(request, "closed.html", {"spec": spec, "reason": reason,
                                            "opens": _opening(spec, request.state.tz)},
                   lang=lang, languages=spec.languages, status_code=status)
+
+
+async def why_closed(request: Request, spec: FormSpec) -> str | None:
+    """Why *spec* takes no answers now (:func:`~vnform.forms.registry.closed_reason`),
+    or None; its response count is read only when it has a cap."""
+    responses = await store.count_responses(spec.id) if spec.max_responses else None
+    return closed_reason(spec, dt.datetime.now(dt.UTC), request.state.tz, responses)
 
 
 def _opening(spec: FormSpec, tz: Any) -> str | None:

@@ -11,7 +11,6 @@ honeypot, the rate limit, the personal-data notice.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -30,7 +29,6 @@ from vnform.consultation.document import Article
 from vnform.consultation.revision import compare
 from vnform.consultation.synthesis import assemble
 from vnform.formbuild import bind
-from vnform.forms.registry import closed_reason
 from vnform.forms.spec import Consultation, FormSpec
 from vnform.i18n import translations
 from vnform.navigation import live, shown_on
@@ -47,13 +45,6 @@ def consultation_of(spec: FormSpec) -> Consultation:
     if spec.consultation is None:
         raise HTTPException(404)
     return spec.consultation
-
-
-async def _open(request: Request, spec: FormSpec) -> str | None:
-    """Why the consultation takes no comments now (see
-    :func:`~vnform.forms.registry.closed_reason`), or None."""
-    responses = await store.count_responses(spec.id) if spec.max_responses else None
-    return closed_reason(spec, dt.datetime.now(dt.UTC), request.state.tz, responses)
 
 
 def _comments_of(spec: FormSpec, answers: dict[str, Any]) -> list[CommentDraft]:
@@ -101,7 +92,7 @@ async def document(request: Request, spec: FormSpec) -> Response:
     comment on each article, and the visit's comments not sent yet."""
     consultation = consultation_of(spec)
     lang = page_language(request, spec.languages)
-    reason = await _open(request, spec)
+    reason = await citizen.why_closed(request, spec)
     if reason in ("not_open",) or spec.status == "draft":
         return await citizen.closed_page(request, spec, lang) or Response(status_code=404)
     pending: list[CommentDraft] = []
@@ -211,9 +202,9 @@ async def review(request: Request, spec: FormSpec) -> Response:
                             removed=request.query_params.get("removed"))
     data = await citizen.read_form(request)
     token = citizen.check_post(request, data)
-    if await store.submitted(token) is not None:
+    response_id, flagged = await store.token_state(token)
+    if response_id is not None:
         return citizen.to_thanks(request, spec, token, citizen.link_secret(request, token))
-    flagged = await store.flag_state(token)
     if flagged is not None and flagged[1]:
         return citizen.to_thanks(request, spec, token)
     if token != citizen.session_token(request, spec):
