@@ -47,6 +47,9 @@ check: $(STAMP)
 
 ## bench: benchmarks, each against a baseline run beside it; writes bench/RESULTS.md (BENCH_QUICK=1: small sizes)
 bench: $(TEST_STAMP)
+	@# The load client of the throughput benchmarks: wrk, from Debian's packages.
+	@command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk \
+		|| (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk)
 	$(BIN)/python bench/run.py
 
 ## messages: extract interface strings and update the Vietnamese catalogue

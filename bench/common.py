@@ -607,6 +607,62 @@ def sign_in(port: int) -> str:
     return asyncio.run(run())
 
 
+# --- wrk, the load client of the throughput benchmarks ----------------------------------
+# A C client (Debian's wrk, installed by `make bench`) costs the shared cores far less per
+# request than the Python one above, so that the servers, not the client, set the pace.
+# Its own ceiling is measured against a trivial endpoint beside the figures.
+
+WRK_SCRIPT = BENCH / "wrk_load.lua"
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def wrk(port: int, requests: list[bytes], concurrency: int = CONCURRENCY) -> Load:
+    """Send each of *requests* once over *concurrency* keep-alive connections with wrk;
+    the time runs from the first sent to the last answered."""
+    if not wrk_available():
+        raise RuntimeError("wrk is not installed: `make bench` installs it (apt-get install wrk)")
+    VAR.mkdir(parents=True, exist_ok=True)
+    batch = VAR / f"wrk-{port}.requests"
+    with batch.open("wb") as out:
+        for raw in requests:
+            out.write(b"%d\n" % len(raw) + raw)
+    # Long enough for the slowest server; stopped as soon as all are answered.
+    longest = 60 + len(requests) // 50
+    process = subprocess.Popen(
+        ["wrk", "-t1", f"-c{concurrency}", f"-d{longest}s", "--timeout", "30s",
+         "-s", str(WRK_SCRIPT),
+         f"http://127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "WRK_REQUESTS": str(batch)})
+    assert process.stdout is not None
+    lines = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("vnform-wrk: done"):
+            process.send_signal(signal.SIGINT)  # wrk then prints its summary and done()
+    process.wait(timeout=30)
+    batch.unlink(missing_ok=True)
+    seconds, statuses = -1.0, {}
+    for line in lines:
+        if line.startswith("vnform-wrk: seconds "):
+            seconds = float(line.split()[-1])
+        elif line.startswith("vnform-wrk: statuses"):
+            statuses = {int(code): int(count) for code, _, count in
+                        (item.partition(":") for item in line.split()[2:])}
+    if seconds <= 0:
+        raise RuntimeError("wrk did not finish its requests:\n" + "".join(lines[-20:]))
+    return Load(seconds, statuses)
+
+
+def client_ceiling(port: int, count: int) -> float:
+    """Requests/s wrk sends to a trivial endpoint (*port*'s /healthz): the load client's
+    own ceiling on this machine, to read beside the figures it measured."""
+    return wrk(port, [get("/healthz")] * count).rate
+
+
 # --- Counting SQL statements ------------------------------------------------------------
 
 class QueryCounter:

@@ -1,8 +1,8 @@
 """`make bench`: every benchmark in turn, then bench/RESULTS.md.
 
-Benchmarks 1, 2, 3, 5 and 6 run on each engine of BENCH_ENGINES (SQLite and
-PostgreSQL), 4 on SQLite. The PostgreSQL databases made for the run are dropped at its
-end. Sizes and other settings: see bench/common.py.
+Every benchmark runs on each engine of BENCH_ENGINES (SQLite and PostgreSQL). The
+PostgreSQL databases made for the run are dropped at its end. Sizes and other settings:
+see bench/common.py.
 
     python bench/run.py [NAME ...]   # NAME: submit, export, indicators, page, dashboard,
                                      #       isolation
@@ -32,7 +32,7 @@ def main(names: list[str]) -> int:
     steps: list[tuple[str, Callable[[], list[common.Figure]]]] = []
     for engine in common.ENGINES:
         steps.append(("submit", lambda e=engine: submit.run(e)))
-    steps.append(("page", survey_page.run))
+        steps.append(("page", lambda e=engine: survey_page.run(e)))
     for engine in common.ENGINES:
         steps.append(("export", lambda e=engine: export_csv.run(e)))
         steps.append(("indicators", lambda e=engine: indicators.run(e)))

@@ -341,3 +341,23 @@ def test_a_failed_submission_gives_its_own_claim_back(
     citizen.open(QUICK)
     assert citizen.post(QUICK, {"danh_gia": "3"}).status_code == 503
     assert rows("select count(*) from submission_mark") == [(0,)]
+
+
+def test_a_submission_and_its_mark_are_stored_in_one_transaction(serve, rows) -> None:
+    """The mark is written with the response, at the same moment: no commit of its own."""
+    client = serve("rate_limit: 5\n")
+    send(client, {"danh_gia": "5"})
+    ((response_at,),) = rows("select submitted_at from response")
+    assert rows("select at from submission_mark") == [(response_at,)]
+
+
+def test_the_submission_over_the_limit_stores_neither_answers_nor_mark(serve, rows) -> None:
+    client = serve("rate_limit: 2\n")
+    for rating in ("5", "4"):
+        send(client, {"danh_gia": rating})
+    citizen = Citizen(client)
+    citizen.open(QUICK)
+    refused = citizen.post(QUICK, {"danh_gia": "3"})
+    assert refused.status_code == 429
+    assert rows("select count(*) from response") == [(2,)]
+    assert rows("select count(*) from submission_mark") == [(2,)]

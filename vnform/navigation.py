@@ -36,6 +36,8 @@ def visible_pages(spec: FormSpec, answers: Answers) -> list[Page]:
 
 
 def next_page(spec: FormSpec, current: Page, answers: Answers) -> Page | None:
+    if current.index == len(spec.pages) - 1:
+        return None
     return next((p for p in visible_pages(spec, answers) if p.index > current.index), None)
 
 

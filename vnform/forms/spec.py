@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -126,7 +126,14 @@ class Question:
         return False
 
     def choice(self, value: str) -> Choice | None:
-        return next((c for c in self.choices if c.value == value), None)
+        return self._choices_by_value.get(value)
+
+    @cached_property
+    def _choices_by_value(self) -> dict[str, Choice]:
+        by_value: dict[str, Choice] = {}
+        for choice in self.choices:
+            by_value.setdefault(choice.value, choice)  # the first, as a scan finds it
+        return by_value
 
 
 @dataclass(frozen=True)
@@ -198,25 +205,39 @@ class FormSpec:
     consultation: Consultation | None = None
     source: str = ""
 
-    @property
+    @cached_property
+    def derived(self) -> dict[object, object]:
+        """Values other modules compute from this form version once and keep with it
+        (say, the hash of its personal-data notice in each language)."""
+        return {}
+
+    # Cached: a form version never changes, and every submission reads these.
+    @cached_property
     def personal_questions(self) -> tuple[Question, ...]:
         """The questions whose answers are personal data."""
         return tuple(q for q in self.questions if q.personal_data)
 
-    @property
+    @cached_property
     def personal_columns(self) -> frozenset[str]:
         """The answer keys that hold personal data."""
         return frozenset(key for q in self.personal_questions for key in q.columns)
 
-    @property
-    def questions(self) -> Iterator[Question]:
-        for page in self.pages:
-            yield from page.questions
+    @cached_property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, page after page."""
+        return tuple(q for page in self.pages for q in page.questions)
 
     def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
+        return self._questions_by_id.get(question_id)
 
-    @property
+    @cached_property
+    def _questions_by_id(self) -> dict[str, Question]:
+        by_id: dict[str, Question] = {}
+        for question in self.questions:
+            by_id.setdefault(question.id, question)
+        return by_id
+
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         return tuple(col for q in self.questions for col in q.columns)
 

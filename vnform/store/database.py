@@ -20,6 +20,7 @@ from tortoise.context import TortoiseContext
 from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.migrations.api import migrate as run_migrations
 
+from vnform.store.group_commit import GroupCommit
 from vnform.store.reading import numbered, read_config
 
 __all__ = ["WRITE", "NoDatabase", "Write", "aware", "execute", "insert_rows", "is_sqlite",
@@ -229,26 +230,24 @@ def run_writes(raw: sqlite3.Connection, writes: Sequence[Write]) -> None:
 
 
 async def sqlite_transaction(client: Any, work: Callable[[sqlite3.Connection], T]) -> T:
-    """*work*'s result, run as one transaction of *client*, SQLite's writer, in one call
-    to its connection's thread: the transaction holds the database's one writer only
-    while SQLite works, not while the event loop serves other requests between calls.
-    *work* runs on that thread: it takes the raw connection and may only use it. An
-    exception it raises rolls the transaction back and reaches the caller (SQLite's own
-    as tortoise's)."""
-
-    def run(raw: sqlite3.Connection) -> T:
-        raw.execute("BEGIN IMMEDIATE")
-        try:
-            result = work(raw)
-            raw.execute("COMMIT")
-        except BaseException:
-            if raw.in_transaction:
-                raw.execute("ROLLBACK")
-            raise
-        return result
-
-    # The client's lock is the one its tortoise transactions hold: none runs meanwhile.
-    return await _on_thread(client, run)
+    """*work*'s result, run in a transaction of *client*, SQLite's writer, in one call to
+    its connection's thread: the transaction holds the database's one writer only while
+    SQLite works, not while the event loop serves other requests between calls.
+    Writes that come while one transaction runs share the next
+    (:mod:`vnform.store.group_commit`): one fsync for all of them. *work* runs on that
+    thread: it takes the raw connection and may only use it. An exception it raises
+    undoes its own writes and reaches the caller (SQLite's own as tortoise's); the
+    caller hears back once the transaction has committed."""
+    group = getattr(client, "_vnform_group_commit", None)
+    if group is None:
+        group = GroupCommit(client, _on_thread)
+        client._vnform_group_commit = group
+    try:
+        return await group.run(work)
+    except sqlite3.IntegrityError as error:
+        raise IntegrityError(error) from error
+    except sqlite3.OperationalError as error:
+        raise OperationalError(error) from error
 
 
 async def _on_thread(conn: Any, work: Callable[[sqlite3.Connection], T]) -> T:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
@@ -19,8 +20,8 @@ from vnform.consultation.comments import CommentDraft
 from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FlaggedSubmission, SubmissionMark
 
-__all__ = ["claim_submission", "flag_submission", "flagged_count",
-           "iter_flagged", "mark_suspect", "purge_marks", "release_submission"]
+__all__ = ["OverRateLimit", "RateClaim", "claim_submission", "flag_submission",
+           "flagged_count", "iter_flagged", "mark_suspect", "purge_marks"]
 
 
 async def flag_submission(spec: FormSpec, token: str, language: str, answers: Answers,
@@ -81,6 +82,31 @@ async def iter_flagged(form_id: str,
 
 # --- the per-address rate limit -------------------------------------------------------------
 
+class OverRateLimit(Exception):
+    """The address sent the form its limit of submissions within the window."""
+
+
+@dataclass(frozen=True)
+class RateClaim:
+    """A submission to count against its address's limit on a form: *key* (an HMAC of
+    form and address), at most *limit* marks within *within*. A submission stores its
+    mark in its own transaction (:func:`vnform.store.submit`)."""
+
+    key: str
+    limit: int
+    within: dt.timedelta
+
+
+#: Writes a submission's mark (its id back).
+MARK = 'INSERT INTO "submission_mark" ("key", "at") VALUES (?, ?) RETURNING "id"'
+#: The marks of a key within the window written before the mark of id ?.
+EARLIER = ('SELECT COUNT(*) FROM "submission_mark" WHERE "key" = ? AND "at" >= ? '
+           'AND "id" < ?')
+#: PostgreSQL: submissions of one key wait for one another from their mark to their
+#: commit (an advisory lock of the key, in this space, "rl"), so each counts the others.
+RATE_LOCK = 0x726C
+
+
 async def claim_submission(key: str, limit: int, within: dt.timedelta) -> int | None:
     """Record a submission under *key*, unless *limit* were recorded within *within*
     before it: returns the mark's id, or None (and records nothing) when over the limit.
@@ -94,11 +120,6 @@ async def claim_submission(key: str, limit: int, within: dt.timedelta) -> int | 
         await mark.delete()
         return None
     return int(mark.id)
-
-
-async def release_submission(mark_id: int) -> None:
-    """Give back a claimed submission that was not stored after all."""
-    await SubmissionMark.filter(id=mark_id).delete()
 
 
 async def purge_marks(older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:

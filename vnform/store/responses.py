@@ -34,6 +34,7 @@ from vnform.store.database import (
     stored_time,
     write,
 )
+from vnform.store.flagged import EARLIER, MARK, RATE_LOCK, OverRateLimit, RateClaim
 
 #: Columns of an answer row, in the order the raw inserts give them.
 ANSWER_COLUMNS = ("response_id", "form_id", "question", "value", "number", "text")
@@ -216,7 +217,8 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                  case_code: str | None = None,
                  invitation_id: int | None = None, consent: Consent = NOT_ASKED,
                  link_hash: str | None = None,
-                 comments: Sequence[CommentDraft] = ()) -> tuple[int, bool]:
+                 comments: Sequence[CommentDraft] = (),
+                 rate: RateClaim | None = None) -> tuple[int, bool]:
     """Store a response once per token: (response id, whether this call stored it).
 
     The response, its answers, its answer sheet and its tallies (counted by day in the
@@ -235,6 +237,12 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     *consent* is the citizen's answer to the form's personal-data notice, stored with
     the response (and when it was given); *link_hash*, the SHA-256 of the secret of the
     citizen's private link. A consultation's *comments* are stored with the response.
+
+    With a *rate* claim, the submission's mark for the per-address rate limit is written
+    first, in the same transaction, and the marks before it counted: over the limit,
+    :class:`~vnform.store.flagged.OverRateLimit` is raised and nothing is stored, the
+    mark neither. On PostgreSQL the submissions of one key take turns from their mark to
+    their commit, so that each counts the others however many workers take them.
     """
     # A token used already is found by the unique constraint (below): the callers look
     # it up before, and a second look here would cost every submission a round trip.
@@ -248,6 +256,8 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     client = connections.get(WRITE)
     at = stored_time(client, now)
     claim = None if invitation_id is None else (_CLAIM, [at, invitation_id, spec.id, case_code])
+    mark = None if rate is None else (MARK, [rate.key, at])
+    earlier = None if rate is None else [rate.key, stored_time(client, now - rate.within)]
     head = (_INSERT_RESPONSE, [spec.id, spec.version, token, language, at, case_code,
                                references.code_of(token), consent.given, consent.notice,
                                at if consent.given is not None else None, consent.contact,
@@ -275,6 +285,10 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                 raise FormFull(spec.id)
 
             def store(raw: sqlite3.Connection) -> int:
+                if mark and rate:  # the one writer: each counts the marks before its own
+                    mark_id = raw.execute(*mark).fetchall()[0][0]
+                    if raw.execute(EARLIER, [*earlier, mark_id]).fetchall()[0][0] >= rate.limit:
+                        raise OverRateLimit(rate.key)
                 # The claim of the invitation first: a used one stops all the rest.
                 if claim and not raw.execute(*claim).fetchall():
                     raise CaseRated(case_code)
@@ -286,6 +300,12 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
 
             return await sqlite_transaction(client, store), True
         async with in_transaction(WRITE) as conn:
+            if mark and rate:
+                await execute(conn, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, "
+                              "hashtext(?))) l", [RATE_LOCK, rate.key])
+                mark_id = (await execute(conn, *mark))[0][0]
+                if (await execute(conn, EARLIER, [*earlier, mark_id]))[0][0] >= rate.limit:
+                    raise OverRateLimit(rate.key)
             if claim and not await execute(conn, *claim):
                 raise CaseRated(case_code)
             response_id = int((await execute(conn, *head))[0][0])

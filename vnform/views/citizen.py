@@ -154,12 +154,10 @@ class TooManySubmissions(Exception):
     """This address sent the form its rate limit of submissions in the last minute."""
 
 
-async def _claim(request: Request, spec: FormSpec, refuse: bool = True) -> int | None:
-    """Count this submission against its address's limit on the form; returns the mark's
-    id (give it back if the submission fails), or None when the form has no limit or
-    (with *refuse* off) the address is over it. Over the limit, with *refuse*, raises
-    TooManySubmissions. The key is an HMAC of form and address (an IPv6 address by its
-    /64, which one household holds): the table never holds an address."""
+def _rate_claim(request: Request, spec: FormSpec) -> store.RateClaim | None:
+    """What counts this submission against its address's limit on the form; None when
+    the form has no limit. The key is an HMAC of form and address (an IPv6 address by
+    its /64, which one household holds): the table never holds an address."""
     settings = request.state.settings
     limit = spec.rate_limit if spec.rate_limit is not None else settings.rate_limit
     if not limit:
@@ -170,11 +168,7 @@ async def _claim(request: Request, spec: FormSpec, refuse: bool = True) -> int |
             address = str(ipaddress.ip_network(f"{address}/64", strict=False))
     key = hmac.new(settings.secret_key.encode(), f"{spec.id}|{address}".encode(),
                    hashlib.sha256).hexdigest()
-    mark = await store.claim_submission(key, limit, RATE_WINDOW)
-    if mark is None and refuse:
-        log.info("submission to %s refused: over its rate limit", spec.id)
-        raise TooManySubmissions
-    return mark
+    return store.RateClaim(key, limit, RATE_WINDOW)
 
 
 INVITED = "invited"  # session key: {form id: {"id", "case", "token"}} of invited visits
@@ -379,9 +373,9 @@ async def _same_as_stored(spec: FormSpec, current: Page, data: Any, response_id:
 def validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, Any],
                    lang: str) -> tuple[PageForm, bool, dict[str, Any]]:
     """Validate a posted page; which of its questions show depends on its own answers,
-    so a first pass reads them and a second validates the questions shown. On the page
-    of the personal-data notice, the citizen's answer to it decides whether its
-    questions show: declined, they are skipped and their answers dropped."""
+    so every field is checked, then the answers and errors of the questions shown kept.
+    On the page of the personal-data notice, the citizen's answer to it decides whether
+    its questions show: declined, they are skipped and their answers dropped."""
     t = translations(lang)
     notice_here = shows_notice(spec, current, answers)
     if notice_here:
@@ -390,10 +384,12 @@ def validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, A
     validate(form, current.questions, lang, t)
     decided: dict[str, str] = {}
     given: list[Any] = []
+    before = without_page(answers, current) | form.clean
+    showing = None
     if notice_here:
         agreed = data.get(privacy.CONSENT_FIELD) == "yes"
         # Answers to questions their conditions hide are dropped anyway, not asked about.
-        showing = shown_on(spec, current, without_page(answers, current) | form.clean)
+        showing = shown_on(spec, current, before)
         given = [form[key] for q in showing if q.personal_data for key in q.columns
                  if form.clean.get(key) not in (None, "", [])]
         if agreed or not given:  # given without agreeing: asked again, nothing decided
@@ -403,13 +399,19 @@ def validate_page(spec: FormSpec, current: Page, data: Any, answers: dict[str, A
                 decided[privacy.CONTACT] = \
                     "yes" if agreed and data.get(privacy.CONTACT_FIELD) == "yes" else "no"
             given = []
-    shown = shown_on(spec, current, without_page(answers, current) | form.clean | decided)
-    # The second pass starts afresh on the same fields: binding them again (the costly
-    # part of a submission) would give the same data.
-    form.clean = {}
+    # Agreeing (or not answering yet) shows what *showing* holds; declining hides more.
+    shown = showing if showing is not None and decided.get(privacy.CONSENT) != "no" \
+        else shown_on(spec, current, before | decided)
+    # Each field was checked once above, whatever its question's condition: the answers
+    # and errors of the questions shown are kept, those of the hidden ones dropped.
+    keys = {key for q in shown for key in q.columns}
+    form.clean = {key: value for key, value in form.clean.items() if key in keys}
+    ok = True
     for field in form:
-        field.errors = []
-    ok = validate(form, shown, lang, t)
+        if field.name not in keys:
+            field.errors = []
+        elif field.errors:
+            ok = False
     for field in given[:1]:
         field.errors.append(t.gettext(
             "To give this answer, tick the box above to agree to how it is used, or leave "
@@ -541,14 +543,14 @@ async def finish(request: Request, spec: FormSpec, token: str, lang: str,
     if reason := suspect or _too_fast(request, spec):
         # Kept apart, and thanked as anyone else: a bot learns nothing to adapt to (not
         # even the rate limit, which still counts it).
-        await _claim(request, spec, refuse=False)
+        if (rate := _rate_claim(request, spec)) is not None:
+            await store.claim_submission(rate.key, rate.limit, rate.within)
         await store.flag_submission(spec, token, lang, final, reason, comments)
         log.info("submission to %s kept apart as automated (%s)", spec.id, reason)
         return to_thanks(request, spec, token)
     if consent.given is False:  # declined: nothing personal is stored
         final = {key: value for key, value in final.items()
                  if key not in spec.personal_columns}
-    mark = await _claim(request, spec)
     bound = _bound_invitation(request, spec, token)
     # The link's secret follows from the form's one-time token: a double click, whose
     # second post stores nothing, leads to the same link.
@@ -559,17 +561,17 @@ async def finish(request: Request, spec: FormSpec, token: str, lang: str,
             case_code=bound["case"] if bound else None,
             invitation_id=bound["id"] if bound else None, consent=consent,
             link_hash=privacy.secret_hash(secret), comments=comments,
+            rate=_rate_claim(request, spec),  # its mark shares the response's transaction
         )
-    except BaseException as exc:
-        if mark is not None:  # not stored: the claim is given back
-            await store.release_submission(mark)
-        if isinstance(exc, store.FormFull):
-            return render(request, "closed.html", {"spec": spec, "reason": "full"},
-                          lang=lang, languages=spec.languages, status_code=403)
-        if isinstance(exc, store.CaseRated):
-            # Another browser rated the case first; these answers are not stored.
-            return _rated_page(request, spec, lang, status_code=409)
-        raise
+    except store.OverRateLimit:
+        log.info("submission to %s refused: over its rate limit", spec.id)
+        raise TooManySubmissions from None
+    except store.FormFull:
+        return render(request, "closed.html", {"spec": spec, "reason": "full"},
+                      lang=lang, languages=spec.languages, status_code=403)
+    except store.CaseRated:
+        # Another browser rated the case first; these answers are not stored.
+        return _rated_page(request, spec, lang, status_code=409)
     return to_thanks(request, spec, token, secret)
 
 
@@ -586,10 +588,13 @@ def _consent(spec: FormSpec, lang: str, decision: Answers) -> privacy.Consent:
     if not spec.personal_questions:
         return privacy.NOT_ASKED
     given = privacy.consent_of(decision) is True
-    lines = privacy.notice(spec, lang, translations(lang).gettext,
-                           lambda text: text.get(lang))
+    notice_hash = spec.derived.get(("notice_hash", lang))
+    if notice_hash is None:  # once per form version and language
+        notice_hash = spec.derived[("notice_hash", lang)] = privacy.notice_hash(
+            privacy.notice(spec, lang, translations(lang).gettext,
+                           lambda text: text.get(lang)))
     contact = (decision.get(privacy.CONTACT) == "yes") if spec.contact_consent else None
-    return privacy.Consent(given, privacy.notice_hash(lines), contact and given)
+    return privacy.Consent(given, str(notice_hash), contact and given)
 
 
 #: A field people never see or fill (hidden by the stylesheet, and from screen readers);
@@ -820,10 +825,24 @@ async def read_form(request: Request) -> FormData:
         raise HTTPException(415)
     body = await request.body()
     try:
-        return FormData(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
-                                  max_num_fields=MAX_FIELDS))
+        return PostedForm(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
+                                    max_num_fields=MAX_FIELDS))
     except ValueError:
         raise HTTPException(400) from None
+
+
+class PostedForm(FormData):
+    """Posted fields, each name's values found at once: Starlette's ``getlist`` reads
+    every field for each name, and a page reads every name of its twenty questions."""
+
+    def __init__(self, fields: list[tuple[str, str]]) -> None:
+        super().__init__(fields)
+        self._by_name: dict[str, list[str]] = {}
+        for name, value in fields:
+            self._by_name.setdefault(name, []).append(value)
+
+    def getlist(self, key: Any) -> list[Any]:
+        return list(self._by_name.get(key, ()))
 
 
 def check_post(request: Request, data: Any) -> str:
