@@ -278,7 +278,7 @@ def test_scale_of_a_text_question_is_none() -> None:
           type: text
           label: Ý kiến
     """)
-    assert scale_of(next(spec.questions)) is None
+    assert scale_of(spec.questions[0]) is None
     assert dimensions(spec) == []
 
 
