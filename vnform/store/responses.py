@@ -60,6 +60,41 @@ _INSERT_RESPONSE = ('INSERT INTO "response" ("form_id", "form_version", "token",
                     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"')
 
 
+#: PostgreSQL: a submission's rate-limit mark, and the count of its key's marks within
+#: the window written before it (the mark: key, time; then key, start of the window).
+_MARKED = (f"WITH m AS ({MARK}) SELECT COUNT(*) FROM \"submission_mark\" WHERE "
+           "\"key\" = ? AND \"at\" >= ? AND \"id\" < (SELECT \"id\" FROM m)")
+
+
+def _stored_together(head: tuple[str, list[Any]], form_id: str, rows: Sequence[AnswerRow],
+                     sheet: list[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """PostgreSQL: the response (*head*), its answer *rows* and its *sheet* records (with
+    any response id: the new one replaces it) in one statement, the response's id back.
+    The answers go in as arrays, in order; every value is cast to its column's type."""
+    params = list(head[1])
+
+    def bound(value: Any, cast: str) -> str:
+        params.append(value)
+        return f"?::{cast}"
+
+    answers = (
+        f'INSERT INTO "answer" ({", ".join(ANSWER_COLUMNS)}) '
+        f'SELECT r."id", {bound(form_id, "varchar")}, u.* FROM r, unnest('
+        f'{bound([a.question for a in rows], "varchar[]")}, '
+        f'{bound([a.value for a in rows], "varchar[]")}, '
+        f'{bound([a.number for a in rows], "float8[]")}, '
+        f'{bound([a.text for a in rows], "text[]")}) AS u')
+    parts = " UNION ALL ".join(
+        "SELECT " + ", ".join('r."id"' if column == "response_id"
+                              else bound(value, sheets.column_type(column))
+                              for column, value in zip(sheets.COLUMNS, record, strict=True))
+        + " FROM r" for record in sheet)
+    sql = f"WITH r AS ({head[0]}), a AS ({answers})"
+    if parts:
+        sql += f", s AS (INSERT INTO answer_sheet ({', '.join(sheets.COLUMNS)}) {parts})"
+    return sql + ' SELECT "id" FROM r', params
+
+
 def _answer_write(response_id: int, form_id: str, rows: Iterable[AnswerRow]) -> Write:
     """The answer rows of one response, as one statement (no model object per row)."""
     return (f'INSERT INTO "answer" ({", ".join(ANSWER_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)',
@@ -263,16 +298,19 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                                at if consent.given is not None else None, consent.contact,
                                link_hash])
 
-    def rows_of(response_id: int) -> list[Write]:
+    def sheet(response_id: int) -> list[tuple[Any, ...]]:
+        return sheets.sheet_records(spec.id, response_id, spec.version, day, language,
+                                    counting.layout(spec.id), rows)
+
+    def rows_of(response_id: int, stored: bool = False) -> list[Write]:
         # Last the counters, in the shard of the response, then the form's total, so that
         # on PostgreSQL these shared rows stay locked only as long as it takes to commit.
-        # A form with a cap counts its total apart: it may refuse.
+        # A form with a cap counts its total apart: it may refuse. *stored*: the answers
+        # and the sheet went in with the response already.
         return [
-            _answer_write(response_id, spec.id, rows),
+            *(() if stored else (_answer_write(response_id, spec.id, rows),
+                                 sheets.sheet_write(sheet(response_id)))),
             *comment_writes(spec.id, response_id, comments, at),
-            sheets.sheet_write(sheets.sheet_records(
-                spec.id, response_id, spec.version, day, language, counting.layout(spec.id),
-                rows)),
             ('DELETE FROM "draft" WHERE "token" = ?', [(token,)]),
             *(tallies.writes(client, spec.id, counts, now, counting.tz, serial=response_id)
               if limit is None else tallies.counter_writes(client, counts, response_id))]
@@ -301,15 +339,19 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
             return await sqlite_transaction(client, store), True
         async with in_transaction(WRITE) as conn:
             if mark and rate:
+                # The key's lock first, in a statement of its own: the next one's snapshot
+                # then holds the marks of the submissions it waited for.
                 await execute(conn, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, "
                               "hashtext(?))) l", [RATE_LOCK, rate.key])
-                mark_id = (await execute(conn, *mark))[0][0]
-                if (await execute(conn, EARLIER, [*earlier, mark_id]))[0][0] >= rate.limit:
+                (before,), = await execute(conn, _MARKED, [*mark[1], *earlier])
+                if before >= rate.limit:
                     raise OverRateLimit(rate.key)
             if claim and not await execute(conn, *claim):
                 raise CaseRated(case_code)
-            response_id = int((await execute(conn, *head))[0][0])
-            await write(conn, rows_of(response_id))
+            # One round trip for the response, its answers and its sheet.
+            response_id = int((await execute(conn, *_stored_together(
+                head, spec.id, rows, sheet(0))))[0][0])
+            await write(conn, rows_of(response_id, stored=True))
             if limit is not None and not await tallies.count_response(
                     conn, spec.id, now, counting.tz, limit, serial=response_id):
                 raise FormFull(spec.id)

@@ -36,6 +36,18 @@ COLUMNS = ("form_id", "response_id", "part", "form_version", "day", "language",
            *MARK_COLUMNS, *NUMBER_COLUMNS, *DATE_COLUMNS)
 
 
+def column_type(column: str) -> str:
+    """The PostgreSQL type of a column of ``answer_sheet`` (migration 0005), for values
+    cast in raw SQL."""
+    if column == "response_id":
+        return "bigint"
+    if column == "part" or column in MARK_COLUMNS:
+        return "smallint"
+    if column in NUMBER_COLUMNS:
+        return "float8"
+    return "varchar"
+
+
 #: PostgreSQL advisory locks on a form's counts are taken in this space ("vn").
 COUNTS_LOCK = 0x766E
 
