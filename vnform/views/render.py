@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from starlette.requests import Request
@@ -24,7 +25,24 @@ def page_language(request: Request, available: tuple[str, ...] = LANGUAGES) -> s
 def path_for(request: Request, name: str, /, **params: Any) -> str:
     """The path of a route. Pages link by path, never by absolute URL, so that they work
     unchanged behind a TLS-terminating proxy (no mixed content, no http redirects)."""
-    return str(request.app.url_path_for(name, **params))
+    # Found once per app: Starlette tries every route in turn, and a submission asks for
+    # several paths.
+    paths = _PATHS.get(request.app)
+    if paths is None:
+        paths = _PATHS[request.app] = {}
+    key = (name, *params.items())
+    try:
+        return paths[key]
+    except KeyError:
+        path = paths[key] = str(request.app.url_path_for(name, **params))
+        if len(paths) > 10_000:  # ids in paths (responses, comments): a bound, not a leak
+            paths.clear()
+        return path
+    except TypeError:  # a parameter that cannot be a key
+        return str(request.app.url_path_for(name, **params))
+
+
+_PATHS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], str]] = weakref.WeakKeyDictionary()
 
 
 def public_url(request: Request, path: str) -> str:
