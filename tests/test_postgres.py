@@ -24,6 +24,7 @@ from conftest import (
     postgres_database,
     postgres_url,
     sign_in,
+    with_store,
 )
 from starlette.testclient import TestClient
 
@@ -233,3 +234,63 @@ def test_serve_with_migrate_applies_them(empty_pg_url) -> None:
         assert submit_quick(client, "5").status_code == 303
     with TestClient(create_app(settings(empty_pg_url))) as client:  # now current
         assert client.get("/").status_code == 200
+
+
+# --- planner statistics, with autovacuum off ------------------------------------------
+
+def _lookup_plan(db: Any) -> str:
+    return "\n".join(row[0] for row in db.execute("EXPLAIN EXECUTE lookup('nobody')"))
+
+
+def _grow_response_table(db: Any, rows: int) -> None:
+    db.execute("INSERT INTO response (form_id, form_version, token, language, submitted_at) "
+               "SELECT 'f', 'v', gen_random_uuid()::text, 'vi', now() FROM generate_series(1, %s)",
+               (rows,))
+    db.execute("SELECT pg_stat_force_next_flush()")  # counted now, not within a second
+
+
+def _refresh(url: str) -> list[str]:
+    from vnform import store
+
+    return with_store(url, store.refresh_statistics)
+
+
+def test_a_plan_cached_while_the_table_was_empty_is_made_again_once_it_grew(
+        pg_url: str) -> None:
+    """A deployment starts on empty tables: the lookups it prepares then would scan the
+    whole table for ever, without the server's own ANALYZE."""
+    with postgres_connect(pg_url, autocommit=True) as db:
+        db.execute("ANALYZE response")
+        db.execute("PREPARE lookup(text) AS SELECT id FROM response WHERE token = $1")
+        for _ in range(6):  # PostgreSQL then keeps one plan for every later run
+            db.execute("EXECUTE lookup('nobody')")
+        assert "Seq Scan" in _lookup_plan(db)
+        _grow_response_table(db, 20_000)
+        assert "Seq Scan" in _lookup_plan(db)  # the plan made on the empty table
+
+        assert "response" in _refresh(pg_url)
+
+        assert "Index Scan" in _lookup_plan(db)
+
+
+def test_only_tables_changed_by_more_than_a_tenth_are_analyzed(pg_url: str) -> None:
+    with postgres_connect(pg_url, autocommit=True) as db:
+        db.execute("ANALYZE")
+        _grow_response_table(db, 1_000)
+    assert _refresh(pg_url) == ["response"]
+    assert _refresh(pg_url) == []  # nothing changed since
+    with postgres_connect(pg_url, autocommit=True) as db:
+        _grow_response_table(db, 50)  # 5% more: not yet
+    assert _refresh(pg_url) == []
+
+
+def test_statistics_are_left_to_the_worker_analyzing_them(pg_url: str) -> None:
+    from vnform.store.statistics import LOCK
+
+    with postgres_connect(pg_url, autocommit=True) as db, \
+            postgres_connect(pg_url, autocommit=True) as other_worker:
+        _grow_response_table(db, 1_000)
+        other_worker.execute("SELECT pg_advisory_lock(%s, %s)", LOCK)
+        assert _refresh(pg_url) == []
+        other_worker.execute("SELECT pg_advisory_unlock(%s, %s)", LOCK)
+    assert _refresh(pg_url) == ["response"]

@@ -81,6 +81,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             tally_zones = await _tally_zones(settings.timezone)
             purge = _purge_drafts(dt.timedelta(seconds=settings.session_max_age))
             tasks = [asyncio.create_task(purge), asyncio.create_task(live.follow())]
+            if not store.is_sqlite(settings.database_url):  # plans that never go stale
+                tasks.append(asyncio.create_task(store.keep_statistics_fresh()))
             if settings.daily_jobs:
                 tasks.append(asyncio.create_task(retention.daily(
                     lambda: live.registry.forms, settings)))

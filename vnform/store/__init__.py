@@ -19,4 +19,5 @@ from vnform.store.reading import ReadTimeout  # noqa: F401
 from vnform.store.responses import *  # noqa: F403
 from vnform.store.results import *  # noqa: F403
 from vnform.store.retention import *  # noqa: F403
+from vnform.store.statistics import *  # noqa: F403
 from vnform.store.tallies import *  # noqa: F403
