@@ -56,7 +56,12 @@ class GroupCommit:
                 try:
                     outcomes = await self.run_on_thread(
                         self.client, lambda raw, works=[w for w, _ in batch]: _batch(raw, works))
-                except BaseException as failed:  # noqa: BLE001 - the whole transaction failed
+                except asyncio.CancelledError:  # the server is stopping: so are its callers
+                    for _work, future in [*batch, *self.waiting]:
+                        future.cancel()
+                    self.waiting = []
+                    raise
+                except Exception as failed:  # noqa: BLE001 - the whole transaction failed
                     outcomes = [(False, failed)] * len(batch)
                 for (_work, future), (ok, value) in zip(batch, outcomes, strict=True):
                     if future.done():
