@@ -25,7 +25,8 @@ from vnform.store.reading import numbered, read_config
 
 __all__ = ["WRITE", "NoDatabase", "Write", "aware", "execute", "insert_rows", "is_sqlite",
            "marked", "on_sqlite", "opened", "pending_migrations", "placeholders", "prepare",
-           "run_writes", "sqlite_transaction", "stored_time", "tortoise_config", "write"]
+           "run_writes", "sqlite_time", "sqlite_transaction", "stored_time", "tortoise_config",
+           "write"]
 
 APP = "vnform"
 #: The connection citizens' answers are written through (officials read through others:
@@ -168,7 +169,12 @@ def aware(moment: Any) -> dt.datetime | None:
 def stored_time(conn: Any, moment: dt.datetime) -> Any:
     """*moment* as *conn* binds it: SQLite keeps times as the text tortoise writes for
     them (UTC), PostgreSQL as they are."""
-    return moment.astimezone(dt.UTC).isoformat(" ") if on_sqlite(conn) else moment
+    return sqlite_time(moment) if on_sqlite(conn) else moment
+
+
+def sqlite_time(moment: dt.datetime) -> str:
+    """*moment* as SQLite keeps it: the text tortoise writes for it (UTC)."""
+    return moment.astimezone(dt.UTC).isoformat(" ")
 
 
 def placeholders(conn: Any, count: int) -> list[str]:

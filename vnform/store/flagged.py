@@ -10,18 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from vnform.answers import Answers, StoredResponse, answer_rows
 from vnform.consultation.comments import CommentDraft
 from vnform.forms.spec import FormSpec
 from vnform.models import Draft, FlaggedSubmission, SubmissionMark
+from vnform.store.database import WRITE, execute, on_sqlite, sqlite_time, sqlite_transaction
 
 __all__ = ["OverRateLimit", "RateClaim", "claim_submission", "flag_submission",
-           "flagged_count", "iter_flagged", "mark_suspect", "purge_marks"]
+           "flagged_count", "iter_flagged", "mark_on_postgres", "mark_on_sqlite",
+           "mark_suspect", "purge_marks"]
 
 
 async def flag_submission(spec: FormSpec, token: str, language: str, answers: Answers,
@@ -98,28 +104,61 @@ class RateClaim:
 
 
 #: Writes a submission's mark (its id back).
-MARK = 'INSERT INTO "submission_mark" ("key", "at") VALUES (?, ?) RETURNING "id"'
+_MARK = 'INSERT INTO "submission_mark" ("key", "at") VALUES (?, ?) RETURNING "id"'
 #: The marks of a key within the window written before the mark of id ?.
-EARLIER = ('SELECT COUNT(*) FROM "submission_mark" WHERE "key" = ? AND "at" >= ? '
-           'AND "id" < ?')
+_EARLIER = ('SELECT COUNT(*) FROM "submission_mark" WHERE "key" = ? AND "at" >= ? '
+            'AND "id" < ?')
+#: PostgreSQL: the mark, and the count of the key's marks within the window before it.
+_MARKED = (f"WITH m AS ({_MARK}) SELECT (SELECT \"id\" FROM m), COUNT(*) FROM "
+           "\"submission_mark\" WHERE \"key\" = ? AND \"at\" >= ? "
+           "AND \"id\" < (SELECT \"id\" FROM m)")
 #: PostgreSQL: submissions of one key wait for one another from their mark to their
 #: commit (an advisory lock of the key, in this space, "rl"), so each counts the others.
 RATE_LOCK = 0x726C
 
 
+def mark_on_sqlite(raw: sqlite3.Connection, rate: RateClaim, now: dt.datetime) -> int:
+    """Write *rate*'s mark on *raw*, SQLite's writer, in a transaction, and count the
+    marks before it (the one writer: each counts all the others); returns the mark's
+    id. Over the limit, raises :class:`OverRateLimit` (the transaction, rolled back,
+    records nothing)."""
+    mark_id = int(raw.execute(_MARK, [rate.key, sqlite_time(now)]).fetchall()[0][0])
+    (before,), = raw.execute(_EARLIER, [rate.key, sqlite_time(now - rate.within),
+                                        mark_id]).fetchall()
+    if before >= rate.limit:
+        raise OverRateLimit(rate.key)
+    return mark_id
+
+
+async def mark_on_postgres(conn: Any, rate: RateClaim, now: dt.datetime) -> int:
+    """:func:`mark_on_sqlite` on *conn*, a PostgreSQL transaction: the key's lock first,
+    in a statement of its own, so that the next one's snapshot holds the marks of the
+    submissions it waited for."""
+    await execute(conn, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, hashtext(?))) l",
+                  [RATE_LOCK, rate.key])
+    (mark_id, before), = await execute(conn, _MARKED,
+                                       [rate.key, now, rate.key, now - rate.within])
+    if before >= rate.limit:
+        raise OverRateLimit(rate.key)
+    return int(mark_id)
+
+
 async def claim_submission(key: str, limit: int, within: dt.timedelta) -> int | None:
-    """Record a submission under *key*, unless *limit* were recorded within *within*
-    before it: returns the mark's id, or None (and records nothing) when over the limit.
-    The mark is written before counting, so submissions sent at once, to any worker,
-    cannot all slip under the limit together."""
-    now = dt.datetime.now(dt.UTC)
-    mark = await SubmissionMark.create(key=key, at=now)
-    earlier = await SubmissionMark.filter(key=key, at__gte=now - within,
-                                          id__lt=mark.id).count()
-    if earlier >= limit:
-        await mark.delete()
+    """Record a submission under *key*, in a transaction of its own, unless *limit* were
+    recorded within *within* before it: returns the mark's id, or None (and records
+    nothing) when over the limit. A stored submission records its mark with its response
+    instead (:func:`vnform.store.submit`); this is for one kept apart as automated. The
+    mark is written before counting, so submissions sent at once, to any worker, cannot
+    all slip under the limit together."""
+    rate, now = RateClaim(key, limit, within), dt.datetime.now(dt.UTC)
+    client = connections.get(WRITE)
+    try:
+        if on_sqlite(client):
+            return await sqlite_transaction(client, lambda raw: mark_on_sqlite(raw, rate, now))
+        async with in_transaction(WRITE) as conn:
+            return await mark_on_postgres(conn, rate, now)
+    except OverRateLimit:
         return None
-    return int(mark.id)
 
 
 async def purge_marks(older_than: dt.timedelta = dt.timedelta(hours=1)) -> int:

@@ -34,7 +34,7 @@ from vnform.store.database import (
     stored_time,
     write,
 )
-from vnform.store.flagged import EARLIER, MARK, RATE_LOCK, OverRateLimit, RateClaim
+from vnform.store.flagged import RateClaim, mark_on_postgres, mark_on_sqlite
 
 #: Columns of an answer row, in the order the raw inserts give them.
 ANSWER_COLUMNS = ("response_id", "form_id", "question", "value", "number", "text")
@@ -58,12 +58,6 @@ _INSERT_RESPONSE = ('INSERT INTO "response" ("form_id", "form_version", "token",
                     '"submitted_at", "case_code", "reference_code", "consent", '
                     '"consent_notice", "consent_at", "contact_consent", "link_hash") '
                     'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"')
-
-
-#: PostgreSQL: a submission's rate-limit mark, and the count of its key's marks within
-#: the window written before it (the mark: key, time; then key, start of the window).
-_MARKED = (f"WITH m AS ({MARK}) SELECT COUNT(*) FROM \"submission_mark\" WHERE "
-           "\"key\" = ? AND \"at\" >= ? AND \"id\" < (SELECT \"id\" FROM m)")
 
 
 def _stored_together(head: tuple[str, list[Any]], form_id: str, rows: Sequence[AnswerRow],
@@ -291,8 +285,6 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
     client = connections.get(WRITE)
     at = stored_time(client, now)
     claim = None if invitation_id is None else (_CLAIM, [at, invitation_id, spec.id, case_code])
-    mark = None if rate is None else (MARK, [rate.key, at])
-    earlier = None if rate is None else [rate.key, stored_time(client, now - rate.within)]
     head = (_INSERT_RESPONSE, [spec.id, spec.version, token, language, at, case_code,
                                references.code_of(token), consent.given, consent.notice,
                                at if consent.given is not None else None, consent.contact,
@@ -323,10 +315,8 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
                 raise FormFull(spec.id)
 
             def store(raw: sqlite3.Connection) -> int:
-                if mark and rate:  # the one writer: each counts the marks before its own
-                    mark_id = raw.execute(*mark).fetchall()[0][0]
-                    if raw.execute(EARLIER, [*earlier, mark_id]).fetchall()[0][0] >= rate.limit:
-                        raise OverRateLimit(rate.key)
+                if rate is not None:
+                    mark_on_sqlite(raw, rate, now)
                 # The claim of the invitation first: a used one stops all the rest.
                 if claim and not raw.execute(*claim).fetchall():
                     raise CaseRated(case_code)
@@ -338,14 +328,8 @@ async def submit(spec: FormSpec, token: str, language: str, answers: Answers,
 
             return await sqlite_transaction(client, store), True
         async with in_transaction(WRITE) as conn:
-            if mark and rate:
-                # The key's lock first, in a statement of its own: the next one's snapshot
-                # then holds the marks of the submissions it waited for.
-                await execute(conn, "SELECT 1 FROM (SELECT pg_advisory_xact_lock(?, "
-                              "hashtext(?))) l", [RATE_LOCK, rate.key])
-                (before,), = await execute(conn, _MARKED, [*mark[1], *earlier])
-                if before >= rate.limit:
-                    raise OverRateLimit(rate.key)
+            if rate is not None:
+                await mark_on_postgres(conn, rate, now)
             if claim and not await execute(conn, *claim):
                 raise CaseRated(case_code)
             # One round trip for the response, its answers and its sheet.
